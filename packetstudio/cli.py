@@ -1,0 +1,297 @@
+"""The ``packetstudio`` command: the GUI with no subcommand, tools without a display.
+
+Nothing here imports Qt except :func:`_open_gui`, so every subcommand works on
+a server with no display. A user mistake (a missing file, bad JSON, an invalid
+intake) prints a plain message to stderr and exits with status 2; a problem
+with the database exits with status 1; neither prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from packetstudio import __version__
+from packetstudio.intake import Intake, IntakeError, parse_intake
+from packetstudio.store import Database, DatabaseError, default_url
+from packetstudio.store import clients as client_store
+from packetstudio.vocabulary import PacketType
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for; the message says how to fix it."""
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    command: Command | None = getattr(args, "run", None)
+    try:
+        if command is None:
+            return _open_gui(args)
+        return command(args)
+    except UserError as exc:
+        print(f"packetstudio: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        print(f"packetstudio: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="packetstudio",
+        description="Personalised client handouts for gyms. "
+        "Run without a command to open the app.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"PacketStudio {__version__}"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: $PACKETSTUDIO_DB or the local SQLite file), "
+        "e.g. postgresql+psycopg://user@server/packetstudio",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_clients_commands(commands)
+    _add_demo_command(commands)
+    _add_generate_command(commands)
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _open_database(args: argparse.Namespace) -> Database:
+    return Database.open(args.db or default_url())
+
+
+def _open_gui(args: argparse.Namespace) -> int:
+    from packetstudio.ui.app import run_app
+
+    return run_app(args.db or default_url())
+
+
+# -- clients -----------------------------------------------------------------
+
+
+def _add_clients_commands(commands: Any) -> None:
+    clients = commands.add_parser("clients", help="add, list and show clients")
+    sub = clients.add_subparsers(
+        title="clients commands", metavar="ACTION", required=True
+    )
+
+    add = sub.add_parser("add", help="add a client from an intake JSON file")
+    add.add_argument("--intake", required=True, type=Path, metavar="FILE.json")
+    add.set_defaults(run=_clients_add)
+
+    listing = sub.add_parser("list", help="list every client")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(run=_clients_list)
+
+    show = sub.add_parser("show", help="show one client and their intake")
+    show.add_argument("client_id", type=int, metavar="ID")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(run=_clients_show)
+
+
+def _clients_add(args: argparse.Namespace) -> int:
+    intake = read_intake(args.intake)
+    db = _open_database(args)
+    try:
+        client_id = client_store.add_client(db, intake)
+    finally:
+        db.close()
+    log.info("Added client %s", client_id)
+    print(client_id)
+    return EXIT_OK
+
+
+def _clients_list(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        rows = client_store.list_clients(db)
+    finally:
+        db.close()
+    if args.json:
+        _print_json([_row_json(row) for row in rows])
+    else:
+        for row in rows:
+            status = row.packet_status or "-"
+            print(f"{row.id:>6}  {row.full_name:<32} {row.client_type:<9} {status}")
+    return EXIT_OK
+
+
+def _row_json(row: client_store.ClientRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "full_name": row.full_name,
+        "client_type": row.client_type,
+        "goal": row.goal,
+        "packet_status": row.packet_status,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def _clients_show(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        record = client_store.get_client(db, args.client_id)
+    except client_store.ClientNotFound as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        db.close()
+    document = {
+        "id": record.id,
+        "full_name": record.full_name,
+        "intake_version": record.intake_version,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "packet_status": record.packet_status,
+        "intake": record.intake.to_json_dict(),
+    }
+    if args.json:
+        _print_json(document)
+    else:
+        intake = record.intake
+        print(
+            f"{record.full_name} (client {record.id}, "
+            f"intake version {record.intake_version})"
+        )
+        print(
+            f"  {intake.client_type.value}, goal {intake.goal.value}, "
+            f"age {intake.age_on(date.today())}"
+        )
+        print(f"  {intake.height_cm} cm, {intake.weight_kg} kg")
+    return EXIT_OK
+
+
+# -- demo --------------------------------------------------------------------
+
+
+def _add_demo_command(commands: Any) -> None:
+    demo = commands.add_parser("demo", help="add realistic sample clients")
+    demo.add_argument("--clients", type=_positive, default=20, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, help="same seed, same clients")
+    demo.set_defaults(run=_demo)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 1,000,000")
+    return value
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from packetstudio.demo import demo_intakes
+
+    intakes = [parse_intake(raw) for raw in demo_intakes(args.clients, args.seed)]
+    db = _open_database(args)
+    try:
+        ids = client_store.add_clients(db, intakes)
+    finally:
+        db.close()
+    print(f"Added {len(ids)} sample clients (ids {ids[0]}-{ids[-1]})")
+    return EXIT_OK
+
+
+# -- generate ----------------------------------------------------------------
+
+
+def _add_generate_command(commands: Any) -> None:
+    generate = commands.add_parser(
+        "generate", help="make one packet from an intake file, without a database"
+    )
+    generate.add_argument("--intake", required=True, type=Path, metavar="FILE.json")
+    generate.add_argument(
+        "--type",
+        required=True,
+        choices=[t.value for t in PacketType],
+        dest="packet_type",
+    )
+    generate.add_argument(
+        "--json", action="store_true", help="print the content as JSON"
+    )
+    generate.set_defaults(run=_generate)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from packetstudio.generators import NotApplicable, generate
+
+    intake = read_intake(args.intake)
+    try:
+        content = generate(PacketType(args.packet_type), intake)
+    except NotApplicable as exc:
+        raise UserError(str(exc)) from None
+    print(content.model_dump_json(indent=2))
+    return EXIT_OK
+
+
+# -- helpers -----------------------------------------------------------------
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file, turning every way it can fail into a :class:`UserError`."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{path}: not valid JSON: {exc.msg} "
+            f"at line {exc.lineno}, column {exc.colno}"
+        ) from None
+
+
+def read_intake(path: Path) -> Intake:
+    """Read and validate an intake JSON file."""
+    raw = read_json(path)
+    try:
+        return parse_intake(raw)
+    except IntakeError as exc:
+        lines = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
+        count = len(exc.problems)
+        noun = "problem" if count == 1 else "problems"
+        raise UserError(f"{path}: invalid intake ({count} {noun}):\n{lines}") from None
+
+
+def _print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,103 @@
+"""Loading and validating the library files in ``resources/data``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from packetstudio.library.models import Exercise, Food, Sport
+from packetstudio.paths import resource
+
+_Entry = TypeVar("_Entry", bound=BaseModel)
+
+
+class LibraryError(Exception):
+    """A library file is missing, is not JSON, or has an invalid entry."""
+
+
+@dataclass(frozen=True)
+class Library:
+    """The three curated libraries, validated and indexed by id.
+
+    Attributes:
+        version: the ``version`` field shared by the three files; packets record
+            it so that the same intake and library give the same packet.
+    """
+
+    version: str
+    exercises: tuple[Exercise, ...]
+    foods: tuple[Food, ...]
+    sports: tuple[Sport, ...]
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return _by_id(self.exercises)[exercise_id]
+
+    def food(self, food_id: str) -> Food:
+        return _by_id(self.foods)[food_id]
+
+    def sport(self, sport_id: str) -> Sport:
+        return _by_id(self.sports)[sport_id]
+
+
+def _by_id(entries: tuple[_Entry, ...]) -> dict[str, _Entry]:
+    return {getattr(entry, "id"): entry for entry in entries}  # noqa: B009
+
+
+def _read(path: Path, model: type[_Entry]) -> tuple[str, tuple[_Entry, ...]]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LibraryError(f"{path.name}: file not found at {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise LibraryError(f"{path.name}: not valid JSON ({exc})") from exc
+    if not isinstance(document, dict) or "entries" not in document:
+        raise LibraryError(
+            f"{path.name}: expected an object with 'version' and 'entries'"
+        )
+    try:
+        entries = TypeAdapter(list[model]).validate_python(document["entries"])  # type: ignore[valid-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise LibraryError(f"{path.name}: entry {where}: {first['msg']}") from exc
+    ids = [getattr(entry, "id") for entry in entries]  # noqa: B009
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise LibraryError(f"{path.name}: duplicate ids {', '.join(duplicates)}")
+    return str(document.get("version", "")), tuple(entries)
+
+
+def load_library(folder: Path | None = None) -> Library:
+    """Load and validate the exercise, food and sport libraries.
+
+    Args:
+        folder: where the three JSON files are; the bundled data by default.
+
+    Raises:
+        LibraryError: naming the file and entry that is wrong.
+    """
+    if folder is None:
+        return _bundled()
+    return _load(folder)
+
+
+@cache
+def _bundled() -> Library:
+    return _load(resource("data"))
+
+
+def _load(folder: Path) -> Library:
+    ex_version, exercises = _read(folder / "exercises.json", Exercise)
+    food_version, foods = _read(folder / "foods.json", Food)
+    sport_version, sports = _read(folder / "sports.json", Sport)
+    versions = {ex_version, food_version, sport_version}
+    if len(versions) != 1:
+        raise LibraryError(
+            f"library files disagree on their version: {sorted(versions)}"
+        )
+    return Library(versions.pop(), exercises, foods, sports)

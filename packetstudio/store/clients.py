@@ -1,0 +1,268 @@
+"""Clients and their intake versions: adding, editing, finding, listing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+
+from packetstudio.intake import Intake
+from packetstudio.store.database import Database
+from packetstudio.store.models import Client, IntakeVersion, utcnow
+
+
+class ClientNotFound(LookupError):
+    """No client has the given id."""
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__(f"No client has id {client_id}")
+        self.client_id = client_id
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """What the client list shows for one client."""
+
+    id: int
+    full_name: str
+    client_type: str
+    goal: str
+    packet_status: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """A client with the current version of their intake."""
+
+    id: int
+    full_name: str
+    created_at: datetime
+    updated_at: datetime
+    intake_version: int
+    intake: Intake
+    packet_status: str | None
+
+
+class SortKey(StrEnum):
+    NAME = "name"
+    CLIENT_TYPE = "client_type"
+    GOAL = "goal"
+    PACKET_STATUS = "packet_status"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class ClientQuery:
+    """A search of the client list.
+
+    Attributes:
+        text: words that must each appear in the name, email or phone.
+        client_type: only clients of this type, if set.
+        packet_status: only clients whose latest packet has this status.
+    """
+
+    text: str = ""
+    client_type: str | None = None
+    packet_status: str | None = None
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "zoe" finds "Zoë"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _search_text(intake: Intake) -> str:
+    parts = [fold(intake.full_name), (intake.email or "").casefold()]
+    if intake.phone:
+        parts.append(_digits(intake.phone))
+    return " ".join(p for p in parts if p)[:500]
+
+
+def _apply(client: Client, intake: Intake) -> None:
+    client.full_name = intake.full_name
+    client.sort_name = fold(intake.full_name)[:120]
+    client.search_text = _search_text(intake)
+    client.email = intake.email
+    client.phone = intake.phone
+    client.client_type = intake.client_type.value
+    client.goal = intake.goal.value
+    client.date_of_birth = (
+        intake.date_of_birth.isoformat() if intake.date_of_birth else None
+    )
+
+
+def add_client(db: Database, intake: Intake) -> int:
+    """Store a new client with intake version 1; return the client id."""
+    return add_clients(db, [intake])[0]
+
+
+def add_clients(db: Database, intakes: list[Intake]) -> list[int]:
+    """Store many new clients in one transaction; return their ids in order."""
+    with db.write() as session:
+        clients = []
+        for intake in intakes:
+            client = Client()
+            _apply(client, intake)
+            client.intakes.append(IntakeVersion(version=1, data=intake.to_json_dict()))
+            clients.append(client)
+        session.add_all(clients)
+        session.flush()
+        return [c.id for c in clients]
+
+
+def update_intake(db: Database, client_id: int, intake: Intake) -> int:
+    """Save an edited intake as the client's next version; return its number.
+
+    Earlier versions are kept, so a packet can always say which intake it
+    was made from.
+    """
+    with db.write() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ClientNotFound(client_id)
+        latest = session.scalar(
+            select(func.max(IntakeVersion.version)).where(
+                IntakeVersion.client_id == client_id
+            )
+        )
+        version = (latest or 0) + 1
+        _apply(client, intake)
+        client.updated_at = utcnow()
+        session.add(
+            IntakeVersion(
+                client_id=client_id, version=version, data=intake.to_json_dict()
+            )
+        )
+        return version
+
+
+def get_client(db: Database, client_id: int) -> ClientRecord:
+    """Return the client with their current intake.
+
+    Raises:
+        ClientNotFound: if there is no such client.
+    """
+    with db.read() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ClientNotFound(client_id)
+        current = session.scalars(
+            select(IntakeVersion)
+            .where(IntakeVersion.client_id == client_id)
+            .order_by(IntakeVersion.version.desc())
+            .limit(1)
+        ).one()
+        return ClientRecord(
+            id=client.id,
+            full_name=client.full_name,
+            created_at=client.created_at,
+            updated_at=client.updated_at,
+            intake_version=current.version,
+            intake=Intake.from_stored(current.data),
+            packet_status=client.packet_status,
+        )
+
+
+def intake_history(db: Database, client_id: int) -> list[tuple[int, datetime, Intake]]:
+    """Return every intake version of a client, oldest first."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(IntakeVersion)
+            .where(IntakeVersion.client_id == client_id)
+            .order_by(IntakeVersion.version)
+        ).all()
+        if not rows and session.get(Client, client_id) is None:
+            raise ClientNotFound(client_id)
+        return [(r.version, r.created_at, Intake.from_stored(r.data)) for r in rows]
+
+
+def delete_client(db: Database, client_id: int) -> None:
+    """Remove a client with their intakes and packets."""
+    with db.write() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ClientNotFound(client_id)
+        session.delete(client)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(query: ClientQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for word in query.text.split():
+        digits = _digits(word)
+        needle = (
+            digits if digits and len(digits) >= 3 and not fold(word).isalpha() else None
+        )
+        term = needle if needle else fold(word)
+        conditions.append(
+            Client.search_text.like(f"%{_like_escape(term)}%", escape="\\")
+        )
+    if query.client_type:
+        conditions.append(Client.client_type == query.client_type)
+    if query.packet_status:
+        conditions.append(Client.packet_status == query.packet_status)
+    return conditions
+
+
+_SORT_COLUMNS: dict[SortKey, Any] = {
+    SortKey.NAME: Client.sort_name,
+    SortKey.CLIENT_TYPE: Client.client_type,
+    SortKey.GOAL: Client.goal,
+    SortKey.PACKET_STATUS: Client.packet_status,
+    SortKey.UPDATED: Client.updated_at,
+}
+
+
+def _select_rows(query: ClientQuery) -> Any:
+    column = _SORT_COLUMNS[query.sort]
+    order = [column.desc() if query.descending else column.asc(), Client.id.asc()]
+    return (
+        select(
+            Client.id,
+            Client.full_name,
+            Client.client_type,
+            Client.goal,
+            Client.packet_status,
+            Client.updated_at,
+        )
+        .where(and_(True, *_conditions(query)))
+        .order_by(*order)
+    )
+
+
+def list_clients(
+    db: Database,
+    query: ClientQuery = ClientQuery(),
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ClientRow]:
+    """Return one page of clients matching ``query``, in its order."""
+    statement = _select_rows(query).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    with db.read() as session:
+        return [ClientRow(**row._asdict()) for row in session.execute(statement)]
+
+
+def count_clients(db: Database, query: ClientQuery = ClientQuery()) -> int:
+    """Return how many clients match ``query``."""
+    statement = select(func.count(Client.id)).where(and_(True, *_conditions(query)))
+    with db.read() as session:
+        return session.scalar(statement) or 0

@@ -1,0 +1,203 @@
+"""Opening a PacketStudio database: refuse foreign files, migrate, hand out sessions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from packetstudio.paths import user_data_dir
+from packetstudio.store import engine as engines
+from packetstudio.store import migrate
+
+log = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A database problem a person can act on; the message says what to do."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database cannot be reached or opened right now."""
+
+
+class NotADatabase(DatabaseError):
+    """The file is not a PacketStudio database; it was left untouched."""
+
+
+def default_url() -> str:
+    """Return ``PACKETSTUDIO_DB`` or the SQLite file in the user data folder."""
+    configured = os.environ.get("PACKETSTUDIO_DB")
+    if configured:
+        return configured
+    return f"sqlite:///{user_data_dir() / 'packetstudio.sqlite3'}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Return the file behind a SQLite URL, or None for memory or another backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (
+        None,
+        "",
+        ":memory:",
+    ):
+        return None
+    return Path(parsed.database)
+
+
+def describe(url: str) -> str:
+    """Return the URL with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class Database:
+    """An open, migrated PacketStudio database.
+
+    Use :meth:`read` for queries and :meth:`write` for changes; both yield a
+    session that is closed on exit, and :meth:`write` commits or rolls back.
+    """
+
+    def __init__(
+        self, url: str, *, busy_timeout_s: float = engines.SQLITE_BUSY_TIMEOUT_S
+    ):
+        self.url = url
+        self.is_sqlite = engines.is_sqlite(url)
+        self.engine: Engine = engines.create(url, busy_timeout_s=busy_timeout_s)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{engines.IMMEDIATE: True}),
+            expire_on_commit=False,
+        )
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
+        """Open the database at ``url`` (the default one if None), migrating it.
+
+        Raises:
+            NotADatabase: the file exists but is not a PacketStudio database.
+            DatabaseUnavailable: the server or file cannot be reached.
+        """
+        url = url or default_url()
+        path = sqlite_path(url)
+        if path is not None:
+            _check_sqlite_file(path)
+        database = cls(url)
+        try:
+            if upgrade:
+                migrate.upgrade(database.engine, sqlite_file=path)
+            else:
+                migrate.check_is_ours(database.engine)
+        except migrate.ForeignSchema as exc:
+            database.close()
+            raise NotADatabase(
+                f"{describe(url)} holds tables that are not PacketStudio's ({exc}); "
+                "it was left untouched. Choose another file or an empty database."
+            ) from None
+        except OperationalError as exc:
+            database.close()
+            raise DatabaseUnavailable(_unavailable(url, exc)) from exc
+        return database
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Yield a session for queries; nothing it changes is kept."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """Yield a session in one write transaction, committed on success."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise NotADatabase(f"{path} is a folder, not a database file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+        if header != SQLITE_MAGIC:
+            raise NotADatabase(
+                f"{path} is not a database file; it was left untouched. "
+                "Choose a PacketStudio database or a new file name."
+            )
+        _check_sqlite_tables(path)
+    elif not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"Cannot create the folder {path.parent}: {exc}"
+            ) from exc
+
+
+def _check_sqlite_tables(path: Path) -> None:
+    """Refuse another program's SQLite file before anything writes to it.
+
+    Opened read-only: PacketStudio's own connections would switch the file to
+    WAL, which already changes it.
+    """
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(
+            f"{path} is damaged or not a database ({exc}); it was left untouched."
+        ) from None
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise NotADatabase(
+            f"{path} holds tables that are not PacketStudio's ({shown}); it was "
+            "left untouched. Choose another file or a new file name."
+        )
+
+
+def _unavailable(url: str, exc: SQLAlchemyError) -> str:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    return f"Cannot open the database {describe(url)}: {reason}"
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database with the online backup API; return ``target``.
+
+    The copy is written beside ``target`` and renamed, so a crash never leaves
+    a half-written backup under the final name.
+    """
+    partial = target.with_name(target.name + ".partial")
+    with (
+        closing(sqlite3.connect(source)) as src,
+        closing(sqlite3.connect(partial)) as dst,
+    ):
+        src.backup(dst)
+    os.replace(partial, target)
+    return target
+
+
+def timestamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -1,0 +1,1 @@
+"""The PySide6 desktop interface. The only package that imports Qt."""

@@ -1,0 +1,64 @@
+"""Migrations: every revision upgrades to head with the rows it holds intact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from packetstudio.store import Database, migrate
+from packetstudio.store.clients import get_client, list_clients
+from packetstudio.store.models import Base
+from tests.conftest import example
+
+
+def revisions() -> list[str]:
+    script = ScriptDirectory.from_config(migrate.config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_the_first_migration_upgrades_to_head_with_its_rows_intact(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    first = revisions()[0]
+    engine = create_engine(url)
+    migrate.upgrade(engine, to=first)
+    intake = example("general")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO clients (id, full_name, search_text, sort_name,"
+                " client_type, goal, created_at, updated_at)"
+                " VALUES (7, 'Maria Lopez', 'maria lopez', 'maria lopez',"
+                " 'general', 'fat_loss', '2026-01-02 10:00:00',"
+                " '2026-01-02 10:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO intake_versions (client_id, version, data, created_at)"
+                " VALUES (7, 1, :data, '2026-01-02 10:00:00')"
+            ),
+            {"data": json.dumps(intake)},
+        )
+    engine.dispose()
+
+    db = Database.open(url)
+    record = get_client(db, 7)
+    assert record.full_name == "Maria Lopez"
+    assert record.intake.weight_kg == intake["weight_kg"]
+    assert [r.id for r in list_clients(db)] == [7]
+    db.close()
+
+
+def test_head_creates_exactly_the_tables_the_models_declare(tmp_path: Path) -> None:
+    db = Database.open(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    assert tables == set(Base.metadata.tables)
+    for name, table in Base.metadata.tables.items():
+        columns = {c["name"] for c in inspect(db.engine).get_columns(name)}
+        assert columns == set(table.columns.keys()), name
+    db.close()
