@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from packetstudio import __version__
 from packetstudio.intake import Intake, IntakeError, parse_intake
+from packetstudio.queue import jobs as queue_jobs
 from packetstudio.store import Database, DatabaseError, default_url
 from packetstudio.store import clients as client_store
 from packetstudio.vocabulary import PacketType
@@ -75,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_clients_commands(commands)
     _add_demo_command(commands)
     _add_generate_command(commands)
+    _add_packets_commands(commands)
+    _add_queue_commands(commands)
+    _add_worker_command(commands)
     return parser
 
 
@@ -254,6 +260,179 @@ def _generate(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     print(content.model_dump_json(indent=2))
     return EXIT_OK
+
+
+# -- packets and the queue ---------------------------------------------------
+
+
+def _add_packets_commands(commands: Any) -> None:
+    packets = commands.add_parser("packets", help="queue packets for clients")
+    sub = packets.add_subparsers(
+        title="packets commands", metavar="ACTION", required=True
+    )
+    enqueue = sub.add_parser("enqueue", help="queue packets to be generated")
+    who = enqueue.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", type=int, metavar="ID", help="one client")
+    who.add_argument("--all-clients", action="store_true", help="every client")
+    enqueue.add_argument(
+        "--type",
+        required=True,
+        dest="packet_type",
+        choices=[*(t.value for t in PacketType), "all"],
+        help="a packet type, or 'all' for every type that applies to the client",
+    )
+    enqueue.set_defaults(run=_packets_enqueue)
+
+
+def _packets_enqueue(args: argparse.Namespace) -> int:
+    from packetstudio.queue.plan import PlanError, plan_packets
+
+    db = _open_database(args)
+    try:
+        client_ids = [args.client] if args.client is not None else None
+        try:
+            plan = plan_packets(db, client_ids, args.packet_type)
+        except PlanError as exc:
+            raise UserError(str(exc)) from None
+        job_ids = queue_jobs.enqueue(db, plan.requests)
+    finally:
+        db.close()
+    for reason in plan.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    print(f"Queued {len(job_ids)} packets")
+    return EXIT_OK
+
+
+def _add_queue_commands(commands: Any) -> None:
+    queue = commands.add_parser("queue", help="queue statistics and housekeeping")
+    sub = queue.add_subparsers(title="queue commands", metavar="ACTION", required=True)
+    stats = sub.add_parser("stats", help="counts per state and throughput")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(run=_queue_stats)
+    sub.add_parser("retry-failed", help="queue every failed job again").set_defaults(
+        run=_queue_retry_failed
+    )
+    cancel = sub.add_parser("cancel", help="cancel a queued or running job")
+    cancel.add_argument("job_id", type=int, metavar="ID")
+    cancel.set_defaults(run=_queue_cancel)
+    cleanup = sub.add_parser("cleanup", help="delete old finished job records")
+    cleanup.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
+    cleanup.set_defaults(run=_queue_cleanup)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of days, got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more days")
+    return value
+
+
+def _queue_stats(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        stats = queue_jobs.stats(db)
+    finally:
+        db.close()
+    document = stats.to_json()
+    if args.json:
+        _print_json(document)
+    else:
+        print("  ".join(f"{s.value} {document[s.value]}" for s in queue_jobs.JobStatus))
+        print(f"{document['per_minute']} per minute over the last hour")
+    return EXIT_OK
+
+
+def _queue_retry_failed(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        count = queue_jobs.retry(db)
+    finally:
+        db.close()
+    print(f"Queued {count} failed jobs again")
+    return EXIT_OK
+
+
+def _queue_cancel(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        cancelled = queue_jobs.cancel(db, args.job_id)
+    finally:
+        db.close()
+    if not cancelled:
+        raise UserError(f"Job {args.job_id} does not exist or has already finished")
+    print(f"Cancelled job {args.job_id}")
+    return EXIT_OK
+
+
+def _queue_cleanup(args: argparse.Namespace) -> int:
+    db = _open_database(args)
+    try:
+        removed = queue_jobs.cleanup(db, timedelta(days=args.older_than))
+    finally:
+        db.close()
+    print(f"Removed {removed} finished job records")
+    return EXIT_OK
+
+
+def _add_worker_command(commands: Any) -> None:
+    worker = commands.add_parser(
+        "worker", help="generate queued packets, without a display"
+    )
+    worker.add_argument("--threads", type=_positive, default=1, metavar="N")
+    worker.add_argument(
+        "--until-empty",
+        action="store_true",
+        help="stop once no job is queued or running",
+    )
+    worker.set_defaults(run=_worker)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from packetstudio.queue.worker import Worker
+
+    db = _open_database(args)
+    worker = Worker(db, threads=args.threads, config=queue_config_from_env())
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    try:
+        stats = worker.run(until_empty=args.until_empty)
+    finally:
+        db.close()
+    print(
+        f"Worker stopped: {stats.ready} ready, {stats.failed} failed, "
+        f"{stats.retried} to retry"
+    )
+    return EXIT_OK
+
+
+def queue_config_from_env() -> queue_jobs.QueueConfig:
+    """Return the queue settings, with overrides from the environment.
+
+    ``PACKETSTUDIO_LEASE_S`` and ``PACKETSTUDIO_BACKOFF_S`` shorten leases and
+    retry delays, for tests and for servers that want faster recovery.
+    """
+    defaults = queue_jobs.QueueConfig()
+    return queue_jobs.QueueConfig(
+        lease_s=_env_seconds("PACKETSTUDIO_LEASE_S", defaults.lease_s),
+        backoff_s=_env_seconds("PACKETSTUDIO_BACKOFF_S", defaults.backoff_s),
+    )
+
+
+def _env_seconds(name: str, default: float) -> float:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"{name} must be a number of seconds, not {text!r}") from None
+    if value <= 0:
+        raise UserError(f"{name} must be more than 0 seconds")
+    return value
 
 
 # -- helpers -----------------------------------------------------------------

@@ -266,3 +266,41 @@ def count_clients(db: Database, query: ClientQuery = ClientQuery()) -> int:
     statement = select(func.count(Client.id)).where(and_(True, *_conditions(query)))
     with db.read() as session:
         return session.scalar(statement) or 0
+
+
+def current_intakes(
+    db: Database, client_ids: list[int] | None = None
+) -> list[tuple[int, str, Intake]]:
+    """Return (id, name, current intake) of the given clients, or of all.
+
+    Raises:
+        ClientNotFound: for the first requested id that does not exist.
+    """
+    latest = (
+        select(
+            IntakeVersion.client_id, func.max(IntakeVersion.version).label("version")
+        )
+        .group_by(IntakeVersion.client_id)
+        .subquery()
+    )
+    statement = (
+        select(Client.id, Client.full_name, IntakeVersion.data)
+        .join(latest, latest.c.client_id == Client.id)
+        .join(
+            IntakeVersion,
+            and_(
+                IntakeVersion.client_id == Client.id,
+                IntakeVersion.version == latest.c.version,
+            ),
+        )
+        .order_by(Client.id)
+    )
+    if client_ids is not None:
+        statement = statement.where(Client.id.in_(client_ids))
+    with db.read() as session:
+        rows = session.execute(statement).all()
+    found = {row[0] for row in rows}
+    for client_id in client_ids or []:
+        if client_id not in found:
+            raise ClientNotFound(client_id)
+    return [(cid, name, Intake.from_stored(data)) for cid, name, data in rows]

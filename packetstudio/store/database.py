@@ -114,12 +114,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """Yield a session for queries; nothing it changes is kept."""
+        """Yield a session for queries; nothing it changes is kept.
+
+        Objects loaded through it stay readable after the block, detached.
+        """
         with self._reader() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -146,6 +146,43 @@ class Packet(Base):
     ready_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class Job(Base):
+    """One request to make (or remake) a packet, worked through by the queue.
+
+    A job is claimed by a worker with a lease that the worker renews while it
+    runs; a job whose lease has expired belongs to a worker that died and is
+    claimed again. Every failed attempt's error is kept in ``errors``.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_status_run_after", "status", "run_after"),
+        Index("ix_jobs_finished_at", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("packets.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(Integer)
+    packet_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    interruptions: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    leased_by: Mapped[str | None] = mapped_column(String(120))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error_kind: Mapped[str | None] = mapped_column(String(40))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    errors: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Template(Base):
     """A version of a packet type's handout template, edited by staff.
 

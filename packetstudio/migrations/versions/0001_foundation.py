@@ -1,4 +1,4 @@
-"""clients, intake versions, packets, templates, settings
+"""Clients, intake versions, packets, templates, settings
 
 Revision ID: 0001
 Revises:
@@ -17,7 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "clients",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -128,7 +127,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("packets", schema=None) as batch_op:
         batch_op.drop_index("ix_packets_status")
         batch_op.drop_index(batch_op.f("ix_packets_client_id"))

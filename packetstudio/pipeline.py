@@ -1,0 +1,66 @@
+"""One job from intake to stored packet: the only place a job is carried out.
+
+:func:`process` is idempotent: the packet row is updated in place, so a job
+that runs twice after a crash leaves exactly one result, and a worker that
+lost its lease stores nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from packetstudio.generators import GENERATOR_VERSION, generate
+from packetstudio.queue import jobs
+from packetstudio.queue.errors import classify
+from packetstudio.queue.jobs import (
+    ClaimedJob,
+    JobStatus,
+    LeaseLost,
+    PacketResult,
+    QueueConfig,
+)
+from packetstudio.store.clients import get_client
+from packetstudio.store.database import Database
+from packetstudio.vocabulary import PacketType
+
+log = logging.getLogger(__name__)
+
+
+def build(db: Database, job: ClaimedJob, as_of: date | None = None) -> PacketResult:
+    """Make the packet for ``job`` from the client's current intake.
+
+    FIXME(pdf): stops at the content; rendering the handout PDF from its
+    template is still to be added here.
+    """
+    client = get_client(db, job.client_id)
+    content = generate(PacketType(job.packet_type), client.intake, as_of=as_of)
+    return PacketResult(
+        content=content.model_dump(mode="json"),
+        intake_version=client.intake_version,
+        generator_version=GENERATOR_VERSION,
+    )
+
+
+def process(
+    db: Database, job: ClaimedJob, config: QueueConfig = QueueConfig()
+) -> JobStatus:
+    """Carry out a claimed job and record its outcome; return the job's new status.
+
+    Never raises for a failure of the job itself: that is recorded on the job
+    (retried or failed). Returns ``cancelled`` when the lease was lost, in
+    which case nothing was stored.
+    """
+    try:
+        result = build(db, job)
+        jobs.finish(db, job, result)
+        return JobStatus.READY
+    except LeaseLost:
+        log.warning("Job %s: lease lost; result discarded", job.id)
+        return JobStatus.CANCELLED
+    except Exception as exc:  # every failure is recorded on the job
+        error = classify(exc)
+        try:
+            return jobs.fail(db, job, error, config)
+        except LeaseLost:
+            return JobStatus.CANCELLED

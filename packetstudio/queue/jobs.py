@@ -1,0 +1,637 @@
+"""The durable packet queue: jobs in the database, claimed under a lease.
+
+Every state change is one short write transaction, so a crash or power cut at
+any moment leaves each job either where it was or where it went, never lost.
+A worker claims a job by taking a lease (``leased_by``, ``lease_expires_at``)
+and renews it while the job runs. A lease that runs out means the worker died;
+the job is then claimed again by whoever asks next. Results are only stored by
+the worker that still holds the lease, so a late worker cannot overwrite a
+newer result.
+
+On PostgreSQL a claim locks the row it takes with ``FOR UPDATE SKIP LOCKED``,
+so several desktops claim different jobs concurrently; SQLite ignores that
+clause, and the claim relies on the write lock of ``BEGIN IMMEDIATE`` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from packetstudio.store.database import Database
+from packetstudio.store.models import Client, Job, Packet
+
+log = logging.getLogger(__name__)
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+FINISHED = (JobStatus.READY, JobStatus.FAILED, JobStatus.CANCELLED)
+
+# A worker that dies again and again on the same job (a power cut is not the
+# job's fault, but a job that crashes its worker every time is) ends failed.
+MAX_INTERRUPTIONS = 5
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    """How the queue retries and leases.
+
+    Attributes:
+        backoff_s: delay before the second attempt; it doubles for each
+            further attempt, with ``jitter`` (a fraction) either way.
+        lease_s: how long a claim holds without renewal; a worker renews it
+            about every third of this.
+    """
+
+    max_attempts: int = 3
+    backoff_s: float = 2.0
+    backoff_max_s: float = 300.0
+    jitter: float = 0.25
+    lease_s: float = 60.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Return the delay in seconds after failed attempt number ``attempt``."""
+        base = min(self.backoff_max_s, self.backoff_s * 2.0 ** (attempt - 1))
+        return float(base * (1 + rng.uniform(-self.jitter, self.jitter)))
+
+
+class LeaseLost(Exception):
+    """The worker no longer holds the job: it expired, was cancelled or taken."""
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A job a worker holds the lease on."""
+
+    id: int
+    packet_id: int
+    client_id: int
+    packet_type: str
+    attempt: int
+    worker_id: str
+
+
+@dataclass(frozen=True)
+class JobError:
+    """Why an attempt failed.
+
+    Attributes:
+        kind: a short machine word (``invalid_intake``, ``disk_full``, ...).
+        message: plain words for the front desk.
+        permanent: retrying cannot help; the job fails at once.
+    """
+
+    kind: str
+    message: str
+    permanent: bool
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    """What a finished job stores with its packet."""
+
+    content: dict[str, Any]
+    intake_version: int
+    generator_version: str
+    pdf: bytes | None = None
+    page_count: int | None = None
+    template_version: int | None = None
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A job as the queue panel and the command line show it."""
+
+    id: int
+    client_id: int
+    client_name: str
+    packet_id: int
+    packet_type: str
+    status: JobStatus
+    attempts: int
+    max_attempts: int
+    run_after: datetime
+    leased_by: str | None
+    last_error_kind: str | None
+    last_error_message: str | None
+    errors: list[dict[str, Any]]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """Counts per state and the last hour's throughput."""
+
+    counts: dict[JobStatus, int]
+    finished_last_hour: int
+    per_minute: float
+    mean_duration_s: float | None
+    oldest_waiting_since: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {s.value: self.counts.get(s, 0) for s in JobStatus}
+        document["finished_last_hour"] = self.finished_last_hour
+        document["per_minute"] = round(self.per_minute, 2)
+        document["mean_duration_s"] = (
+            None if self.mean_duration_s is None else round(self.mean_duration_s, 3)
+        )
+        document["oldest_waiting_since"] = (
+            self.oldest_waiting_since.isoformat() if self.oldest_waiting_since else None
+        )
+        return document
+
+
+def now_in(session: Session) -> datetime:
+    """Return the current time by the database's clock.
+
+    Several desktops share one PostgreSQL server, and their own clocks may
+    disagree by more than a lease; the server's clock is the one they share.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        value = session.scalar(select(func.now()))
+        assert isinstance(value, datetime)
+        return value.astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def _set_status(session: Session, packet: Packet, status: str, at: datetime) -> None:
+    packet.status = status
+    packet.updated_at = at
+    session.execute(
+        update(Client).where(Client.id == packet.client_id).values(packet_status=status)
+    )
+
+
+# -- enqueue -----------------------------------------------------------------
+
+
+def enqueue(
+    db: Database,
+    requests: list[tuple[int, str]],
+    config: QueueConfig = QueueConfig(),
+) -> list[int]:
+    """Queue a packet of each (client id, packet type); return the job ids.
+
+    A packet that already has a queued or running job keeps it: its id is
+    returned instead of a second job.
+    """
+    with db.write() as session:
+        at = now_in(session)
+        return [_enqueue_one(session, c, t, config, at) for c, t in requests]
+
+
+def _enqueue_one(
+    session: Session,
+    client_id: int,
+    packet_type: str,
+    config: QueueConfig,
+    at: datetime,
+) -> int:
+    packet = session.scalars(
+        select(Packet).where(
+            Packet.client_id == client_id, Packet.packet_type == packet_type
+        )
+    ).one_or_none()
+    if packet is None:
+        packet = Packet(client_id=client_id, packet_type=packet_type, attempts=0)
+        session.add(packet)
+        session.flush()
+    else:
+        active = session.scalar(
+            select(Job.id).where(Job.packet_id == packet.id, Job.status.in_(ACTIVE))
+        )
+        if active is not None:
+            return active
+    job = Job(
+        packet_id=packet.id,
+        client_id=client_id,
+        packet_type=packet_type,
+        status=JobStatus.QUEUED,
+        attempts=0,
+        max_attempts=config.max_attempts,
+        interruptions=0,
+        run_after=at,
+        errors=[],
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(job)
+    packet.error_message = None
+    packet.error_kind = None
+    packet.attempts = 0
+    _set_status(session, packet, JobStatus.QUEUED, at)
+    session.flush()
+    return job.id
+
+
+# -- claim, renew, finish, fail ---------------------------------------------
+
+
+def claim(
+    db: Database, worker_id: str, config: QueueConfig = QueueConfig()
+) -> ClaimedJob | None:
+    """Take the next due job under a lease, or return None if none is due.
+
+    Queued jobs whose ``run_after`` has come are taken oldest first; a running
+    job whose lease has expired is taken back from its dead worker.
+    """
+    with db.write() as session:
+        at = now_in(session)
+        job = session.scalars(
+            select(Job)
+            .where(
+                or_(
+                    and_(Job.status == JobStatus.QUEUED, Job.run_after <= at),
+                    and_(Job.status == JobStatus.RUNNING, Job.lease_expires_at < at),
+                )
+            )
+            .order_by(Job.run_after, Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if job is None:
+            return None
+        packet = session.get(Packet, job.packet_id)
+        assert packet is not None  # jobs cascade with their packet
+        if job.status == JobStatus.RUNNING:
+            if _reclaim_interrupted(session, job, packet, at):
+                return None
+        else:
+            job.attempts += 1
+        job.status = JobStatus.RUNNING
+        job.leased_by = worker_id
+        job.lease_expires_at = at + timedelta(seconds=config.lease_s)
+        job.started_at = at
+        job.updated_at = at
+        packet.attempts = job.attempts
+        _set_status(session, packet, JobStatus.RUNNING, at)
+        log.info(
+            "Worker %s claimed job %s (attempt %s)", worker_id, job.id, job.attempts
+        )
+        return ClaimedJob(
+            job.id,
+            job.packet_id,
+            job.client_id,
+            job.packet_type,
+            job.attempts,
+            worker_id,
+        )
+
+
+def _reclaim_interrupted(
+    session: Session, job: Job, packet: Packet, at: datetime
+) -> bool:
+    """Record that the job's worker died; return True if the job now fails."""
+    job.interruptions += 1
+    message = (
+        "The computer or program making this packet stopped before it finished; "
+        "it was started again."
+    )
+    job.errors = [
+        *job.errors,
+        _error_entry(job, "interrupted", message, at, job.leased_by),
+    ]
+    log.warning("Job %s: lease of %s expired; taking it back", job.id, job.leased_by)
+    if job.interruptions < MAX_INTERRUPTIONS:
+        return False
+    text = (
+        f"The program stopped {job.interruptions} times while making this packet. "
+        "Check the log, then retry it."
+    )
+    _end_failed(session, job, packet, "interrupted", text, at)
+    return True
+
+
+def _error_entry(
+    job: Job, kind: str, message: str, at: datetime, worker: str | None
+) -> dict[str, Any]:
+    return {
+        "attempt": job.attempts,
+        "kind": kind,
+        "message": message,
+        "at": at.isoformat(),
+        "worker": worker,
+    }
+
+
+def renew(db: Database, job: ClaimedJob, config: QueueConfig = QueueConfig()) -> bool:
+    """Extend the lease on ``job``; return False if the worker no longer holds it."""
+    with db.write() as session:
+        at = now_in(session)
+        result = session.execute(
+            update(Job)
+            .where(
+                Job.id == job.id,
+                Job.status == JobStatus.RUNNING,
+                Job.leased_by == job.worker_id,
+            )
+            .values(lease_expires_at=at + timedelta(seconds=config.lease_s))
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _held(session: Session, job: ClaimedJob) -> tuple[Job, Packet]:
+    row = session.scalars(select(Job).where(Job.id == job.id).with_for_update()).first()
+    if row is None or row.status != JobStatus.RUNNING or row.leased_by != job.worker_id:
+        raise LeaseLost(f"job {job.id} is no longer held by {job.worker_id}")
+    packet = session.get(Packet, row.packet_id)
+    assert packet is not None
+    return row, packet
+
+
+def finish(db: Database, job: ClaimedJob, result: PacketResult) -> None:
+    """Store the packet's result and mark job and packet ready.
+
+    Raises:
+        LeaseLost: the worker no longer holds the job; nothing was stored.
+    """
+    with db.write() as session:
+        at = now_in(session)
+        row, packet = _held(session, job)
+        packet.content = result.content
+        packet.pdf = result.pdf
+        packet.page_count = result.page_count
+        packet.intake_version = result.intake_version
+        packet.generator_version = result.generator_version
+        packet.template_version = result.template_version
+        packet.error_message = None
+        packet.error_kind = None
+        packet.ready_at = at
+        _set_status(session, packet, JobStatus.READY, at)
+        row.status = JobStatus.READY
+        row.finished_at = at
+        row.updated_at = at
+        row.leased_by = None
+        row.lease_expires_at = None
+    log.info(
+        "Job %s ready: %s packet for client %s", job.id, job.packet_type, job.client_id
+    )
+
+
+def fail(
+    db: Database,
+    job: ClaimedJob,
+    error: JobError,
+    config: QueueConfig = QueueConfig(),
+    rng: random.Random | None = None,
+) -> JobStatus:
+    """Record a failed attempt; queue a retry after a backoff, or fail the job.
+
+    Returns the job's new status (queued for a retry, or failed).
+
+    Raises:
+        LeaseLost: the worker no longer holds the job; nothing was recorded.
+    """
+    with db.write() as session:
+        at = now_in(session)
+        row, packet = _held(session, job)
+        row.errors = [
+            *row.errors,
+            _error_entry(row, error.kind, error.message, at, job.worker_id),
+        ]
+        row.leased_by = None
+        row.lease_expires_at = None
+        if error.permanent or row.attempts >= row.max_attempts:
+            _end_failed(session, row, packet, error.kind, error.message, at)
+            return JobStatus.FAILED
+        delay = config.backoff(row.attempts, rng or random.Random())
+        row.status = JobStatus.QUEUED
+        row.run_after = at + timedelta(seconds=delay)
+        row.last_error_kind = error.kind
+        row.last_error_message = error.message
+        row.updated_at = at
+        _set_status(session, packet, JobStatus.QUEUED, at)
+    log.warning(
+        "Job %s attempt %s failed (%s); retrying in %.1f s",
+        job.id,
+        job.attempt,
+        error.kind,
+        delay,
+    )
+    return JobStatus.QUEUED
+
+
+def _end_failed(
+    session: Session, job: Job, packet: Packet, kind: str, message: str, at: datetime
+) -> None:
+    job.status = JobStatus.FAILED
+    job.last_error_kind = kind
+    job.last_error_message = message
+    job.finished_at = at
+    job.updated_at = at
+    job.leased_by = None
+    job.lease_expires_at = None
+    packet.error_kind = kind
+    packet.error_message = message
+    _set_status(session, packet, JobStatus.FAILED, at)
+    log.error("Job %s failed (%s) after %s attempts", job.id, kind, job.attempts)
+
+
+def release(db: Database, worker_id: str) -> int:
+    """Give back every job ``worker_id`` holds, unstarted; return how many.
+
+    Called when a worker shuts down with jobs still running: they go back to
+    the queue at once, and the interrupted attempt does not count.
+    """
+    with db.write() as session:
+        at = now_in(session)
+        jobs = session.scalars(
+            select(Job).where(
+                Job.status == JobStatus.RUNNING, Job.leased_by == worker_id
+            )
+        ).all()
+        for job in jobs:
+            job.status = JobStatus.QUEUED
+            job.attempts = max(0, job.attempts - 1)
+            job.leased_by = None
+            job.lease_expires_at = None
+            job.run_after = at
+            job.updated_at = at
+            packet = session.get(Packet, job.packet_id)
+            assert packet is not None
+            _set_status(session, packet, JobStatus.QUEUED, at)
+        return len(jobs)
+
+
+# -- by hand -----------------------------------------------------------------
+
+
+def cancel(db: Database, job_id: int) -> bool:
+    """Cancel a queued or running job; return False if it had already finished.
+
+    A running job's worker finds out when it next renews or finishes, and its
+    result is discarded.
+    """
+    with db.write() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status not in ACTIVE:
+            return False
+        at = now_in(session)
+        job.status = JobStatus.CANCELLED
+        job.cancelled_at = at
+        job.finished_at = at
+        job.updated_at = at
+        job.leased_by = None
+        job.lease_expires_at = None
+        packet = session.get(Packet, job.packet_id)
+        assert packet is not None
+        _set_status(session, packet, JobStatus.CANCELLED, at)
+    log.info("Job %s cancelled", job_id)
+    return True
+
+
+def retry(db: Database, job_ids: list[int] | None = None) -> int:
+    """Queue failed jobs again with fresh attempts; all failed jobs if no ids.
+
+    Their earlier errors are kept. Returns how many were queued.
+    """
+    with db.write() as session:
+        at = now_in(session)
+        query = select(Job).where(Job.status == JobStatus.FAILED)
+        if job_ids is not None:
+            query = query.where(Job.id.in_(job_ids))
+        jobs = session.scalars(query).all()
+        for job in jobs:
+            job.status = JobStatus.QUEUED
+            job.attempts = 0
+            job.interruptions = 0
+            job.run_after = at
+            job.finished_at = None
+            job.updated_at = at
+            packet = session.get(Packet, job.packet_id)
+            assert packet is not None
+            packet.error_kind = None
+            packet.error_message = None
+            _set_status(session, packet, JobStatus.QUEUED, at)
+        return len(jobs)
+
+
+def cleanup(db: Database, older_than: timedelta) -> int:
+    """Delete finished job records older than ``older_than``; packets stay."""
+    with db.write() as session:
+        cutoff = now_in(session) - older_than
+        result = session.execute(
+            delete(Job).where(Job.status.in_(FINISHED), Job.finished_at < cutoff)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def stats(db: Database) -> QueueStats:
+    """Return counts per state, and throughput over the last hour."""
+    with db.read() as session:
+        at = now_in(session)
+        counts = {
+            JobStatus(status): count
+            for status, count in session.execute(
+                select(Job.status, func.count()).group_by(Job.status)
+            )
+        }
+        hour_ago = at - timedelta(hours=1)
+        finished = session.execute(
+            select(Job.started_at, Job.finished_at).where(
+                Job.status == JobStatus.READY, Job.finished_at >= hour_ago
+            )
+        ).all()
+        oldest = session.scalar(
+            select(func.min(Job.created_at)).where(Job.status == JobStatus.QUEUED)
+        )
+    durations = [
+        (end - start).total_seconds() for start, end in finished if start and end
+    ]
+    return QueueStats(
+        counts=counts,
+        finished_last_hour=len(finished),
+        per_minute=len(finished) / 60,
+        mean_duration_s=sum(durations) / len(durations) if durations else None,
+        oldest_waiting_since=oldest,
+    )
+
+
+def pending(db: Database) -> tuple[int, datetime | None]:
+    """Return how many jobs are queued or running, and when the next one is due.
+
+    The time is the earliest moment any of them can be claimed: a queued
+    job's ``run_after`` or a running job's lease expiry.
+    """
+    with db.read() as session:
+        rows = session.execute(
+            select(Job.status, Job.run_after, Job.lease_expires_at).where(
+                Job.status.in_(ACTIVE)
+            )
+        ).all()
+    due = [
+        run_after if status == JobStatus.QUEUED else lease
+        for status, run_after, lease in rows
+    ]
+    known = [d for d in due if d is not None]
+    return len(rows), min(known) if known else None
+
+
+def recent(db: Database, limit: int = 50) -> list[JobRecord]:
+    """Return the most recently changed jobs, newest first."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Job, Client.full_name)
+            .join(Client, Client.id == Job.client_id)
+            .order_by(Job.updated_at.desc(), Job.id.desc())
+            .limit(limit)
+        ).all()
+        return [_record(job, name) for job, name in rows]
+
+
+def get(db: Database, job_id: int) -> JobRecord | None:
+    with db.read() as session:
+        row = session.execute(
+            select(Job, Client.full_name)
+            .join(Client, Client.id == Job.client_id)
+            .where(Job.id == job_id)
+        ).first()
+        return None if row is None else _record(*row)
+
+
+def _record(job: Job, client_name: str) -> JobRecord:
+    return JobRecord(
+        id=job.id,
+        client_id=job.client_id,
+        client_name=client_name,
+        packet_id=job.packet_id,
+        packet_type=job.packet_type,
+        status=JobStatus(job.status),
+        attempts=job.attempts,
+        max_attempts=job.max_attempts,
+        run_after=job.run_after,
+        leased_by=job.leased_by,
+        last_error_kind=job.last_error_kind,
+        last_error_message=job.last_error_message,
+        errors=list(job.errors),
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )

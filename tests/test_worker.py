@@ -1,0 +1,167 @@
+"""The headless worker: real jobs through the real pipeline, and failing ones."""
+
+from __future__ import annotations
+
+import errno
+import threading
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from packetstudio import pipeline
+from packetstudio.generators import NotApplicable
+from packetstudio.intake import parse_intake
+from packetstudio.queue import jobs
+from packetstudio.queue.errors import classify
+from packetstudio.queue.jobs import ClaimedJob, JobStatus, QueueConfig
+from packetstudio.queue.plan import PlanError, plan_packets
+from packetstudio.queue.worker import Worker
+from packetstudio.store import Database
+from packetstudio.store.clients import add_client
+from tests.conftest import example
+
+FAST = QueueConfig(backoff_s=0.05, jitter=0.0, lease_s=5)
+
+
+def failing_first(times: int, exc: Exception) -> tuple[Any, list[datetime]]:
+    """A process step that raises ``exc`` on the first ``times`` attempts."""
+    attempts: list[datetime] = []
+    lock = threading.Lock()
+
+    def process(db: Database, job: ClaimedJob, config: QueueConfig) -> JobStatus:
+        with lock:
+            attempts.append(datetime.now())
+            count = len(attempts)
+        if count <= times:
+            try:
+                raise exc
+            except Exception as caught:
+                return jobs.fail(db, job, classify(caught), config)
+        return pipeline.process(db, job, config)
+
+    return process, attempts
+
+
+@pytest.fixture
+def client_id(db: Database) -> int:
+    return add_client(db, parse_intake(example("general")))
+
+
+def test_the_worker_makes_every_queued_packet_and_stops_when_empty(
+    db: Database, client_id: int
+) -> None:
+    athlete = add_client(db, parse_intake(example("athlete")))
+    plan = plan_packets(db, None, "all")
+    jobs.enqueue(db, plan.requests)
+
+    stats = Worker(db, threads=2, config=FAST, idle_s=0.05).run(until_empty=True)
+
+    assert stats.ready == len(plan.requests)
+    assert jobs.stats(db).counts == {JobStatus.READY: len(plan.requests)}
+    assert (athlete, "performance") in plan.requests
+    assert (client_id, "performance") not in plan.requests
+
+
+def test_transient_failures_succeed_within_three_attempts_with_growing_delays(
+    db: Database, client_id: int
+) -> None:
+    [job_id] = jobs.enqueue(db, [(client_id, "nutrition")])
+    process, attempts = failing_first(2, OSError(errno.EIO, "I/O error"))
+    config = QueueConfig(backoff_s=0.2, jitter=0.0, lease_s=5)
+
+    Worker(db, config=config, idle_s=0.02, process=process).run(until_empty=True)
+
+    record = jobs.get(db, job_id)
+    assert record is not None and record.status is JobStatus.READY
+    assert record.attempts == 3
+    assert [e["kind"] for e in record.errors] == ["io", "io"]
+    gaps = [(b - a).total_seconds() for a, b in zip(attempts, attempts[1:], strict=False)]
+    assert gaps[0] >= 0.2
+    assert gaps[1] >= 0.4
+    assert gaps[1] > gaps[0]
+
+
+def test_a_permanent_failure_fails_after_one_attempt(
+    db: Database, client_id: int
+) -> None:
+    [job_id] = jobs.enqueue(db, [(client_id, "nutrition")])
+    refusal = NotApplicable("Youth packets are for ages 7 to 17; this client is 36.")
+    process, attempts = failing_first(5, refusal)
+
+    Worker(db, config=FAST, idle_s=0.02, process=process).run(until_empty=True)
+
+    record = jobs.get(db, job_id)
+    assert record is not None and record.status is JobStatus.FAILED
+    assert len(attempts) == 1
+    assert record.last_error_message == str(refusal)
+
+
+def test_a_job_failing_three_times_ends_failed_with_each_error(
+    db: Database, client_id: int
+) -> None:
+    [job_id] = jobs.enqueue(db, [(client_id, "nutrition")])
+    process, attempts = failing_first(5, OSError(errno.ENOSPC, "No space left"))
+
+    Worker(db, config=FAST, idle_s=0.02, process=process).run(until_empty=True)
+
+    record = jobs.get(db, job_id)
+    assert record is not None and record.status is JobStatus.FAILED
+    assert len(attempts) == 3
+    assert [e["kind"] for e in record.errors] == ["disk_full"] * 3
+    assert "disk is full" in (record.last_error_message or "")
+
+
+def test_a_packet_type_that_does_not_apply_fails_with_its_reason(
+    db: Database, client_id: int
+) -> None:
+    [job_id] = jobs.enqueue(db, [(client_id, "youth")])
+    Worker(db, config=FAST, idle_s=0.02).run(until_empty=True)
+    record = jobs.get(db, job_id)
+    assert record is not None and record.status is JobStatus.FAILED
+    assert record.last_error_kind == "not_applicable"
+    assert "ages 7 to 17" in (record.last_error_message or "")
+    assert record.attempts == 1
+
+
+def test_planning_all_types_follows_who_each_packet_is_for(db: Database) -> None:
+    youth = add_client(db, parse_intake(example("youth")))
+    general = add_client(db, parse_intake(example("general")))
+    plan = plan_packets(db, None, "all")
+    assert sorted(t for c, t in plan.requests if c == youth) == ["nutrition", "youth"]
+    assert sorted(t for c, t in plan.requests if c == general) == [
+        "nutrition",
+        "workout",
+    ]
+
+
+def test_planning_a_named_type_that_does_not_fit_one_client_is_refused(
+    db: Database, client_id: int
+) -> None:
+    with pytest.raises(PlanError, match="Youth packets are for ages 7 to 17"):
+        plan_packets(db, [client_id], "youth")
+    with pytest.raises(PlanError, match="No client has id 999"):
+        plan_packets(db, [999], "nutrition")
+
+
+def test_stopping_the_worker_leaves_nothing_running(db: Database, client_id: int) -> None:
+    jobs.enqueue(db, [(client_id, "nutrition"), (client_id, "workout")])
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow(db: Database, job: ClaimedJob, config: QueueConfig) -> JobStatus:
+        started.set()
+        release.wait(10)
+        return pipeline.process(db, job, config)
+
+    worker = Worker(db, config=FAST, idle_s=0.02, shutdown_s=0.2, process=slow)
+    runner = threading.Thread(target=worker.run)
+    runner.start()
+    assert started.wait(10)
+    worker.stop()
+    runner.join(10)
+    release.set()
+
+    counts = jobs.stats(db).counts
+    assert JobStatus.RUNNING not in counts
+    assert counts.get(JobStatus.QUEUED, 0) + counts.get(JobStatus.READY, 0) == 2
