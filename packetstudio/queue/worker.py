@@ -52,7 +52,8 @@ class LeaseKeeper:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=self._config.lease_s)
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._config.lease_s)
 
     def hold(self, job: ClaimedJob) -> None:
         with self._lock:
@@ -88,11 +89,17 @@ def work_one(
     config: QueueConfig,
     keeper: LeaseKeeper,
     process: Process = pipeline.process,
+    on_claimed: Callable[[ClaimedJob], None] | None = None,
 ) -> tuple[ClaimedJob, JobStatus] | None:
-    """Claim the next due job and carry it out; None if no job was due."""
+    """Claim the next due job and carry it out; None if no job was due.
+
+    ``on_claimed`` is told of the job as soon as it is claimed, before it runs.
+    """
     job = jobs.claim(db, worker_id, config)
     if job is None:
         return None
+    if on_claimed is not None:
+        on_claimed(job)
     keeper.hold(job)
     try:
         return job, process(db, job, config)
