@@ -1,53 +1,71 @@
-"""Starting the desktop app."""
+"""Starting the desktop app: logging, the database, the queue and the window."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from logging.handlers import RotatingFileHandler
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from packetstudio import __version__
+from packetstudio.paths import user_log_dir
 from packetstudio.store import Database, DatabaseError
-from packetstudio.store.clients import count_clients
+from packetstudio.ui.main_window import MainWindow
+from packetstudio.ui.runner import QueueRunner
 
 log = logging.getLogger(__name__)
 
+DEFAULT_THREADS = 2
 
-class MainWindow(QMainWindow):
-    """The main window.
 
-    FIXME(ui): only shows the database and its client count; the client list,
-    intake form, queue panel and packet preview are still to be built.
-    """
-
-    def __init__(self, db: Database) -> None:
-        super().__init__()
-        self.setWindowTitle("PacketStudio")
-        count = count_clients(db)
-        text = QLabel(
-            f"<h2>PacketStudio {__version__}</h2>"
-            f"<p>{count} clients in the database.</p>"
-            "<p>Use <code>packetstudio --help</code> for the command-line tools.</p>"
+def setup_logging() -> None:
+    """Log to a rotating file in the user log folder (5 files of 1 MB)."""
+    try:
+        handler = RotatingFileHandler(
+            user_log_dir() / "packetstudio.log",
+            maxBytes=1_000_000,
+            backupCount=5,
+            encoding="utf-8",
         )
-        text.setMargin(24)
-        self.setCentralWidget(text)
-        self.resize(640, 360)
+    except OSError as exc:
+        logging.getLogger().warning("Cannot write the log file: %s", exc)
+        return
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def run_app(url: str) -> int:
     """Open the database at ``url`` and run the app until its window closes."""
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("PacketStudio")
+    app.setOrganizationName("PacketStudio")
+    app.setApplicationVersion(__version__)
+    setup_logging()
+    log.info("PacketStudio %s starting", __version__)
     try:
         db = Database.open(url)
     except DatabaseError as exc:
         log.error("Cannot open the database: %s", exc)
-        QMessageBox.critical(None, "PacketStudio", str(exc))
+        QMessageBox.critical(None, "PacketStudio cannot start", str(exc))
         return 1
-    window = MainWindow(db)
+    settings = QSettings()
+    threads = int(str(settings.value("queue/threads", DEFAULT_THREADS)))
+    runner = QueueRunner(db, threads=threads)
+    window = MainWindow(db, runner, settings)
     window.show()
+    runner.start()
+    window.queue_panel.start()
+    QTimer.singleShot(0, window.offer_samples)
     try:
         return app.exec()
     finally:
+        runner.stop()
         db.close()
+        log.info("PacketStudio stopped")

@@ -1,0 +1,245 @@
+"""The queue panel: live counts, recent jobs, retry and cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from packetstudio.queue import jobs
+from packetstudio.queue.jobs import JobRecord, JobStatus, QueueStats
+from packetstudio.store.database import Database
+from packetstudio.ui.labels import compact_rows, error_colour, status_text, value_text
+
+Index = QModelIndex | QPersistentModelIndex
+RECENT_JOBS = 50
+HEADERS = ["Time", "Client", "Packet", "Status", "Attempt", "Duration", "Error"]
+
+
+class JobTableModel(QAbstractTableModel):
+    """The most recently changed jobs, newest first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[JobRecord] = []
+
+    def set_jobs(self, records: list[JobRecord]) -> None:
+        if records == self._jobs:
+            return
+        self.beginResetModel()
+        self._jobs = records
+        self.endResetModel()
+
+    def job(self, row: int) -> JobRecord | None:
+        return self._jobs[row] if 0 <= row < len(self._jobs) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = 0
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        job = self._jobs[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(job, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
+            return job.last_error_message
+        if role == Qt.ItemDataRole.ForegroundRole and job.status is JobStatus.FAILED:
+            return error_colour()
+        return None
+
+
+def _cell(job: JobRecord, column: int) -> str:
+    if column == 0:
+        return _local(job.finished_at or job.started_at or job.created_at)
+    if column == 1:
+        return job.client_name
+    if column == 2:
+        return value_text(job.packet_type)
+    if column == 3:
+        return status_text(job.status.value)
+    if column == 4:
+        return f"{job.attempts} of {job.max_attempts}" if job.attempts else "-"
+    if column == 5:
+        return "-" if job.duration_s is None else f"{job.duration_s:.1f} s"
+    return (job.last_error_message or "") if job.status is not JobStatus.READY else ""
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+def summary(stats: QueueStats) -> str:
+    """Return the one-line queue summary: counts and throughput."""
+    counts = stats.counts
+    parts = [
+        f"{counts.get(JobStatus.QUEUED, 0)} waiting",
+        f"{counts.get(JobStatus.RUNNING, 0)} generating",
+        f"{counts.get(JobStatus.READY, 0)} ready",
+        f"{counts.get(JobStatus.FAILED, 0)} failed",
+        f"{stats.per_minute:.1f}/min",
+    ]
+    return "Queue:  " + "   ".join(parts)
+
+
+class QueuePanel(QWidget):
+    """Live queue counts and the recent jobs, refreshed about every second.
+
+    Signals:
+        queue_changed(): jobs were retried or cancelled here; wake the runner.
+        open_packet(client_id, packet_type): show this job's packet.
+    """
+
+    queue_changed = Signal()
+    open_packet = Signal(int, str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.stats: QueueStats | None = None
+        self.counts_label = QLabel("Queue:")
+        self.counts_label.setObjectName("queue_counts")
+        self.model = JobTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("job_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        compact_rows(self.table)
+        self.table.horizontalHeader().setSectionResizeMode(
+            6, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.setAccessibleName("Recent jobs")
+        self.retry_failed_button = QPushButton("Retry &all failed")
+        self.retry_failed_button.setObjectName("retry_failed")
+        self.retry_button = QPushButton("Re&try")
+        self.retry_button.setObjectName("retry_job")
+        self.cancel_button = QPushButton("&Cancel job")
+        self.cancel_button.setObjectName("cancel_job")
+        self.open_button = QPushButton("&Open packet")
+        self.open_button.setObjectName("open_job_packet")
+        self._lay_out()
+        self._connect()
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.refresh)
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.counts_label, 1)
+        top.addWidget(self.retry_failed_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def _connect(self) -> None:
+        self.retry_failed_button.clicked.connect(self._retry_all)
+        self.retry_button.clicked.connect(self._retry_selected)
+        self.cancel_button.clicked.connect(self._cancel_selected)
+        self.open_button.clicked.connect(self._open_selected)
+        self.table.doubleClicked.connect(self._open_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Read the counts and the recent jobs again."""
+        selected = self.selected_job()
+        self.stats = jobs.stats(self._db)
+        self.counts_label.setText(summary(self.stats))
+        self.model.set_jobs(jobs.recent(self._db, RECENT_JOBS))
+        if selected is not None:
+            self._select(selected.id)
+        self._update_buttons()
+
+    def _select(self, job_id: int) -> None:
+        for row in range(self.model.rowCount()):
+            job = self.model.job(row)
+            if job is not None and job.id == job_id:
+                self.table.selectRow(row)
+                return
+
+    def selected_job(self) -> JobRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.job(rows[0].row()) if rows else None
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        job = self.selected_job()
+        counts = self.stats.counts if self.stats else {}
+        self.retry_failed_button.setEnabled(counts.get(JobStatus.FAILED, 0) > 0)
+        self.retry_button.setEnabled(job is not None and job.status is JobStatus.FAILED)
+        active = job is not None and job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        self.cancel_button.setEnabled(active)
+        self.open_button.setEnabled(job is not None)
+
+    @Slot()
+    def _retry_all(self) -> None:
+        jobs.retry(self._db)
+        self.queue_changed.emit()
+        self.refresh()
+
+    @Slot()
+    def _retry_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            jobs.retry(self._db, [job.id])
+            self.queue_changed.emit()
+            self.refresh()
+
+    @Slot()
+    def _cancel_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            jobs.cancel(self._db, job.id)
+            self.queue_changed.emit()
+            self.refresh()
+
+    @Slot()
+    def _open_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.open_packet.emit(job.client_id, job.packet_type)
