@@ -22,6 +22,7 @@ from packetstudio.store.clients import (
     get_client,
     intake_history,
     list_clients,
+    search_clients,
     update_intake,
 )
 from packetstudio.store.database import NotADatabase
@@ -173,3 +174,14 @@ def test_a_missing_folder_for_the_database_is_created(tmp_path: Path) -> None:
     path = tmp_path / "new" / "folder" / "packetstudio.sqlite3"
     Database.open(f"sqlite:///{path}").close()
     assert path.exists()
+
+
+def test_search_returns_the_total_and_the_first_page(db: Database) -> None:
+    names = [f"Maria Number{i:02d}" for i in range(30)] + ["Tom Becker"]
+    add_clients(db, [person(n) for n in names])
+    for text, expected in (("", 31), ("ma", 30), ("number1", 10), ("zzz", 0)):
+        total, page = search_clients(db, ClientQuery(text=text), limit=5)
+        assert total == expected, text
+        assert len(page) == min(5, expected)
+    _, page = search_clients(db, ClientQuery(text="number"), limit=3)
+    assert [r.full_name for r in page] == [f"Maria Number{i:02d}" for i in range(3)]

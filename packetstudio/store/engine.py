@@ -49,6 +49,9 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
         # FULL: a committed job must survive a power cut, not just a crash.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Search text is stored and searched case-folded already; a byte-wise
+        # LIKE is about a third faster on the client list.
+        cursor.execute("PRAGMA case_sensitive_like = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

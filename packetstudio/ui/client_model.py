@@ -22,8 +22,8 @@ from packetstudio.store.clients import (
     ClientQuery,
     ClientRow,
     SortKey,
-    count_clients,
     list_clients,
+    search_clients,
 )
 from packetstudio.store.database import Database
 from packetstudio.ui.labels import error_colour, status_text, value_text
@@ -80,8 +80,7 @@ class ClientTableModel(QAbstractTableModel):
         """Fetch the count and the first page again (after changes)."""
         keep = max(PAGE_SIZE, len(self._rows))
         self.beginResetModel()
-        self._total = count_clients(self._db, self._query)
-        self._rows = list_clients(self._db, self._query, limit=keep)
+        self._total, self._rows = search_clients(self._db, self._query, limit=keep)
         self.endResetModel()
         self.total_changed.emit(self._total)
 
