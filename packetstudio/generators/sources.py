@@ -153,6 +153,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "2016;50:853-864.",
         "return to activity as a continuum with gates",
     ),
+    "nsf_sleep_2015": (
+        "Hirshkowitz M, et al. National Sleep Foundation's sleep time duration "
+        "recommendations: methodology and results summary. Sleep Health. "
+        "2015;1:40-43.",
+        "7-9 hours of sleep for adults",
+    ),
     "parq_2023": (
         "PAR-Q+ Collaboration. The Physical Activity Readiness Questionnaire for "
         "Everyone (PAR-Q+), 2023.",
