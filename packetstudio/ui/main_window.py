@@ -262,6 +262,8 @@ class MainWindow(QMainWindow):
         self.queue_panel.open_packet.connect(self.open_packet)
         self.runner.job_started.connect(self._job_changed)
         self.runner.job_finished.connect(self._job_finished)
+        self.runner.job_started.connect(self.queue_panel.refresh_soon)
+        self.runner.job_finished.connect(self.queue_panel.refresh_soon)
         self.runner.problem.connect(self._queue_problem)
 
     # -- window state ------------------------------------------------------

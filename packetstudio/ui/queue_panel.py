@@ -155,6 +155,11 @@ class QueuePanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.refresh)
+        # Many jobs finishing at once ask for one refresh, not one each.
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(200)
+        self._soon.timeout.connect(self.refresh)
         self.refresh()
 
     def _lay_out(self) -> None:
@@ -182,7 +187,14 @@ class QueuePanel(QWidget):
         self.model.modelReset.connect(self._update_buttons)
 
     def start(self) -> None:
+        """Refresh every second, for jobs other desktops queue and run."""
         self.timer.start()
+
+    @Slot()
+    def refresh_soon(self) -> None:
+        """Refresh within 200 ms, once however often it is asked."""
+        if not self._soon.isActive():
+            self._soon.start()
 
     @Slot()
     def refresh(self) -> None:

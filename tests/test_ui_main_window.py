@@ -1,0 +1,212 @@
+"""The main window, driven as a person would: keys, clicks, and waiting on signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QPushButton
+from pypdf import PdfReader
+
+from packetstudio.demo import demo_intakes
+from packetstudio.intake import parse_intake
+from packetstudio.queue import jobs
+from packetstudio.queue.jobs import JobStatus, QueueConfig
+from packetstudio.store import Database
+from packetstudio.store.clients import add_client, add_clients, update_intake
+from packetstudio.ui.main_window import MainWindow
+from packetstudio.ui.runner import QueueRunner
+from tests.conftest import example
+
+FAST = QueueConfig(backoff_s=0.05, jitter=0.0, lease_s=10)
+BIG = 50_000
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def open_window(qtbot: Any, db: Database, settings: QSettings) -> MainWindow:
+    runner = QueueRunner(db, threads=2, config=FAST, poll_ms=100)
+    window = MainWindow(db, runner, settings)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    runner.start()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: Any, sqlite_db: Database, settings: QSettings) -> Iterator[MainWindow]:
+    main = open_window(qtbot, sqlite_db, settings)
+    yield main
+    main.runner.stop()
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A database with 50,000 demo clients, made once for this module."""
+    path = tmp_path_factory.mktemp("big") / "big.sqlite3"
+    db = Database.open(f"sqlite:///{path}")
+    add_clients(db, [parse_intake(raw) for raw in demo_intakes(BIG, seed=3)])
+    yield db
+    db.close()
+
+
+def button(window: MainWindow, name: str) -> QPushButton:
+    found = window.findChild(QPushButton, name)
+    assert found is not None, name
+    return found
+
+
+def visible_names(window: MainWindow) -> list[str]:
+    model = window.client_model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_search_finds_clients_among_fifty_thousand_as_you_type(
+    qtbot: Any, big_db: Database, settings: QSettings
+) -> None:
+    window = open_window(qtbot, big_db, settings)
+    assert window.client_model.total == BIG
+    assert window.client_model.rowCount() < 1000, "rows load lazily"
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    with qtbot.waitSignal(window.client_model.total_changed, timeout=5000):
+        qtbot.keyClicks(window.search, "Lopez")
+
+    names = visible_names(window)
+    assert 0 < window.client_model.total < BIG
+    assert names and all("Lopez" in name for name in names)
+    assert window.client_count.text() == f"{window.client_model.total:,} clients"
+
+    window.client_view.scrollToBottom()
+    window.runner.stop()
+
+
+def test_filters_by_client_type_and_sorts_by_column(
+    qtbot: Any, big_db: Database, settings: QSettings
+) -> None:
+    window = open_window(qtbot, big_db, settings)
+    with qtbot.waitSignal(window.client_model.total_changed):
+        window.type_filter.setCurrentIndex(window.type_filter.findData("athlete"))
+    model = window.client_model
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {"Athlete"}
+
+    window.client_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    names = visible_names(window)[:50]
+    assert names == sorted(names, key=str.casefold, reverse=True)
+
+    before = model.rowCount()
+    model.fetchMore(window.client_view.rootIndex())
+    assert model.rowCount() > before
+    window.runner.stop()
+
+
+def test_generating_packets_for_a_client_shows_them_ready(
+    qtbot: Any, window: MainWindow
+) -> None:
+    client_id = add_client(window.db, parse_intake(example("general")))
+    window.client_model.reload()
+    assert window.select_client(client_id)
+    assert window.client_panel.ticked_types() == ["nutrition", "workout"]
+
+    with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
+        qtbot.mouseClick(button(window, "generate_selected"), Qt.MouseButton.LeftButton)
+
+    statuses = {p.packet_type: p.status for p in window.client_panel.packets.values()}
+    assert statuses == {"nutrition": "ready", "workout": "ready"}
+    table = window.client_panel.table
+    assert table.item(0, 1).text() == "Ready"
+    assert window.client_model.index(0, 3).data() == "Ready"
+    qtbot.waitUntil(
+        lambda: "2 ready" in window.queue_panel.counts_label.text(), timeout=3000
+    )
+
+
+def test_retrying_a_failed_job_from_the_queue_panel(
+    qtbot: Any, window: MainWindow
+) -> None:
+    adult = parse_intake(example("general"))
+    client_id = add_client(window.db, adult)
+    with qtbot.waitSignal(window.runner.job_finished, timeout=30_000) as finished:
+        window.generate(client_id, ["youth"])
+    assert finished.args[1] == "failed"
+
+    window.queue_panel.refresh()
+    window.queue_panel.table.selectRow(0)
+    assert "ages 7 to 17" in window.queue_panel.model.index(0, 6).data()
+    retry = window.queue_panel.retry_button
+    assert retry.isEnabled()
+
+    youth = parse_intake(example("youth"))
+    update_intake(window.db, client_id, youth)
+    with qtbot.waitSignal(window.runner.job_finished, timeout=30_000) as finished:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    assert finished.args[1] == "ready"
+    assert jobs.stats(window.db).counts == {JobStatus.READY: 1}
+
+
+def test_window_layout_is_remembered(
+    qtbot: Any, sqlite_db: Database, settings: QSettings
+) -> None:
+    first = open_window(qtbot, sqlite_db, settings)
+    # Within the offscreen platform's 800x600 screen, which clamps geometry.
+    first.resize(780, 560)
+    first.columns.setSizes([200, 250, 330])
+    first.client_view.horizontalHeader().resizeSection(0, 222)
+    sizes = first.columns.sizes()
+    first.close()
+    first.runner.stop()
+
+    second = open_window(qtbot, sqlite_db, settings)
+    assert second.columns.sizes() == sizes
+    assert second.client_view.horizontalHeader().sectionSize(0) == 222
+    second.runner.stop()
+
+
+def test_standard_shortcuts_are_bound(window: MainWindow) -> None:
+    def keys(action: Any) -> str:
+        return action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+
+    assert keys(window.new_action) == "Ctrl+N"
+    assert keys(window.search_action) == "Ctrl+F"
+    assert keys(window.print_action) == "Ctrl+P"
+    assert keys(window.export_action) == "Ctrl+E"
+    assert keys(window.refresh_action) == "F5"
+
+
+def test_first_run_can_load_sample_clients(qtbot: Any, window: MainWindow) -> None:
+    assert window.client_model.total == 0
+    window.samples_action.trigger()
+    assert window.client_model.total == 20
+    assert QApplication.activeModalWidget() is None
+
+
+def test_printing_to_a_pdf_file_prints_every_page(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    client_id = add_client(window.db, parse_intake(example("general")))
+    window.client_model.reload()
+    window.select_client(client_id)
+    with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
+        window.generate_selected()
+    packets = window.client_panel.ready_packets()
+    assert packets, "packets with a PDF"
+    expected = sum(p.page_count or 0 for p in packets)
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    pdfs = [pdf for _, pdf in window._pdfs(packets)]
+    assert window.print_to(printer, pdfs) == expected
+    assert len(PdfReader(out).pages) == expected
