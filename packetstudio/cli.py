@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_packets_commands(commands)
     _add_queue_commands(commands)
     _add_worker_command(commands)
+    _add_backup_commands(commands)
     return parser
 
 
@@ -433,6 +434,55 @@ def _env_seconds(name: str, default: float) -> float:
     if value <= 0:
         raise UserError(f"{name} must be more than 0 seconds")
     return value
+
+
+# -- backups -----------------------------------------------------------------
+
+
+def _add_backup_commands(commands: Any) -> None:
+    backup = commands.add_parser("backup", help="back up the SQLite database")
+    backup.add_argument(
+        "--out", type=Path, metavar="FILE", help="where to write it (default: backups/)"
+    )
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser("restore", help="restore the database from a backup")
+    restore.add_argument("backup_file", type=Path, metavar="FILE")
+    restore.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation"
+    )
+    restore.set_defaults(run=_restore)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from packetstudio.store import backup
+
+    database = backup.database_file(args.db or default_url())
+    Database.open(args.db or default_url()).close()  # refuse foreign files first
+    print(backup.take_backup(database, args.out))
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from packetstudio.store import backup
+
+    database = backup.database_file(args.db or default_url())
+    backup.check_backup(args.backup_file)
+    if not args.yes and not _confirm(
+        f"Replace every client and packet in {database} with the backup "
+        f"{args.backup_file}? The current state is backed up first. [y/N] "
+    ):
+        print("Nothing was restored.", file=sys.stderr)
+        return EXIT_FAILURE
+    safety = backup.restore_backup(database, args.backup_file)
+    Database.open(args.db or default_url()).close()  # migrate an older backup
+    print(f"Restored from {args.backup_file}; the previous state is in {safety}")
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    print(question, end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in {"y", "yes"}
 
 
 # -- helpers -----------------------------------------------------------------

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from packetstudio import __version__
 from packetstudio.paths import user_log_dir
-from packetstudio.store import Database, DatabaseError
+from packetstudio.store import Database, DatabaseError, backup
+from packetstudio.store.database import sqlite_path
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
 
@@ -40,6 +41,20 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+def _automatic_backup(url: str) -> None:
+    """Back up a SQLite database once a day at start-up; never stop the app."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    try:
+        made = backup.automatic_backup(path)
+    except DatabaseError as exc:
+        log.warning("The daily backup failed: %s", exc)
+        return
+    if made is not None:
+        log.info("Daily backup written to %s", made)
+
+
 def run_app(url: str) -> int:
     """Open the database at ``url`` and run the app until its window closes."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -55,6 +70,7 @@ def run_app(url: str) -> int:
         log.error("Cannot open the database: %s", exc)
         QMessageBox.critical(None, "PacketStudio cannot start", str(exc))
         return 1
+    _automatic_backup(url)
     settings = QSettings()
     threads = int(str(settings.value("queue/threads", DEFAULT_THREADS)))
     runner = QueueRunner(db, threads=threads)
