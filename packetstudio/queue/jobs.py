@@ -182,7 +182,10 @@ def _set_status(session: Session, packet: Packet, status: str, at: datetime) -> 
     packet.status = status
     packet.updated_at = at
     session.execute(
-        update(Client).where(Client.id == packet.client_id).values(packet_status=status)
+        update(Client)
+        .where(Client.id == packet.client_id)
+        .values(packet_status=status)
+        .execution_options(synchronize_session=False)
     )
 
 

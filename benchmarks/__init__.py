@@ -1,0 +1,1 @@
+"""Benchmarks: each figure is a median, reported beside a baseline run with it."""

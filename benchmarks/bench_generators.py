@@ -1,0 +1,58 @@
+"""Median time to generate each packet type's content, from the examples.
+
+Baseline, in the same run: validating the same intake with ``parse_intake``,
+the cheapest step every packet goes through.
+
+    python -m benchmarks.bench_generators
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from benchmarks.common import Figure, median_ms, save, table
+from packetstudio.generators import applicable_types, generate
+from packetstudio.intake import parse_intake
+from packetstudio.library import load_library
+from packetstudio.paths import resource
+
+RUNS = 200
+AS_OF = date(2026, 12, 3)
+
+
+def run() -> list[Figure]:
+    library = load_library()
+    figures = []
+    for path in sorted(resource("examples").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        intake = parse_intake(raw)
+        baseline = median_ms(lambda raw=raw: parse_intake(raw), RUNS)
+        for packet_type in applicable_types(intake, AS_OF):
+            ms = median_ms(
+                lambda t=packet_type, i=intake: generate(
+                    t, i, library=library, as_of=AS_OF
+                ),
+                RUNS,
+            )
+            figures.append(
+                Figure(
+                    f"{packet_type.value} ({path.stem} example)",
+                    "ms",
+                    ms,
+                    baseline,
+                    "parse_intake",
+                    "< 5 ms",
+                )
+            )
+    return figures
+
+
+def main() -> None:
+    figures = run()
+    print(table("Content generation per packet type", figures))
+    print(f"\nwritten to {save('generators', figures)}")
+
+
+if __name__ == "__main__":
+    main()
