@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
 import time
@@ -52,9 +53,8 @@ def table(title: str, figures: list[Figure]) -> str:
     for f in figures:
         base = "" if f.baseline is None else f"{f.baseline:.2f}"
         ratio = "" if f.ratio is None else f"{f.ratio:.2f}x"
-        lines.append(
-            f"{f.name:<42} {f.median:>9.2f} {f.unit:<2} {base:>12} {ratio:>7}  {f.target}"
-        )
+        value = f"{f.median:>9.2f} {f.unit:<2}"
+        lines.append(f"{f.name:<42} {value} {base:>12} {ratio:>7}  {f.target}")
     return "\n".join(lines)
 
 
@@ -73,6 +73,4 @@ def save(name: str, figures: list[Figure]) -> Path:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 1

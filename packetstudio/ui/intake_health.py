@@ -75,7 +75,7 @@ class InjuryRow(FieldRow):
         caption.setBuddy(widget)
         self._captions[name] = caption
         line.addWidget(caption)
-        line.addWidget(widget, stretch)
+        line.addWidget(self.framed(widget), stretch)
         self.watch(widget)
 
     def set_index(self, index: int) -> None:

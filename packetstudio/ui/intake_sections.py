@@ -66,7 +66,7 @@ class Section(QGroupBox):
     """A titled group of form rows for one part of the intake.
 
     Attributes:
-        client_type: the one client type the section is shown for, or None
+        only_for: the one client type the section is shown for, or None
             when it is shown for every client.
         labels: the row labels, in order, for the dialog to give mnemonics.
 
@@ -74,7 +74,7 @@ class Section(QGroupBox):
         edited(): the user changed a field of the section.
     """
 
-    client_type: ClientType | None = None
+    only_for: ClientType | None = None
     edited = Signal()
 
     def __init__(self, title: str) -> None:
@@ -368,7 +368,7 @@ class GoalsSection(Section):
 class AthleteSection(Section):
     """Sport, position, season phase and competition level."""
 
-    client_type = ClientType.ATHLETE
+    only_for = ClientType.ATHLETE
 
     def __init__(self, sports: Iterable[tuple[str, str]]) -> None:
         """Build the section; ``sports`` are (id, name) pairs for the list."""
@@ -423,7 +423,7 @@ class AthleteSection(Section):
 class YouthSection(Section):
     """The guardian's name and the school grade of a youth client."""
 
-    client_type = ClientType.YOUTH
+    only_for = ClientType.YOUTH
 
     def __init__(self) -> None:
         super().__init__("Youth")
@@ -446,7 +446,7 @@ class YouthSection(Section):
 class RecoverySection(Section):
     """What a recovery client tells us about the problem they return from."""
 
-    client_type = ClientType.RECOVERY
+    only_for = ClientType.RECOVERY
 
     def __init__(self) -> None:
         super().__init__("Recovery")
@@ -629,7 +629,7 @@ class NutritionSection(Section):
         row.line.addWidget(self.struggles, 1)
         self.struggles.watch_with(row)
         other = row.new_line()
-        other.addWidget(self.other)
+        other.addWidget(row.framed(self.other))
         row.watch(self.other)
         self.other.setAccessibleName("Other struggles")
         self.add_row("Struggles", row)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -60,15 +61,20 @@ def change_signal(widget: QWidget) -> SignalInstance:
 
 
 def set_invalid(widget: QWidget, message: str) -> None:
-    """Mark ``widget`` as invalid (red border, accessible text) or clear it."""
-    invalid = bool(message)
+    """Set the ``invalid`` property and accessible description of ``widget``.
+
+    A frame made by :meth:`FieldRow.framed` around the widget turns red
+    through the dialog's style sheet.
+    """
     widget.setAccessibleDescription(message)
-    if widget.property("invalid") == invalid:
-        return
-    widget.setProperty("invalid", invalid)
-    # A dynamic property only reaches the style sheet after a re-polish.
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    for target in (widget, widget.property("frame")):
+        if isinstance(target, QWidget) and target.property("invalid") != bool(
+            message
+        ):
+            target.setProperty("invalid", bool(message))
+            # A dynamic property reaches the style sheet only on a re-polish.
+            target.style().unpolish(target)
+            target.style().polish(target)
 
 
 class FieldRow(QWidget):
@@ -113,10 +119,25 @@ class FieldRow(QWidget):
         return line
 
     def add(self, widget: QWidget, *, stretch: int = 0) -> QWidget:
-        """Add an input to the first line and watch it for edits."""
-        self.line.addWidget(widget, stretch)
+        """Add an input, framed, to the first line and watch it for edits."""
+        self.line.addWidget(self.framed(widget), stretch)
         self.watch(widget)
         return widget
+
+    def framed(self, widget: QWidget) -> QFrame:
+        """Return a thin frame around ``widget`` that turns red when invalid.
+
+        The border is on a frame, not on the input: a style sheet border on
+        a spin box or combo box makes Qt draw it without its native arrows.
+        """
+        frame = QFrame(self)
+        frame.setProperty("role", "field")
+        frame.setProperty("invalid", False)
+        box = QHBoxLayout(frame)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(widget)
+        widget.setProperty("frame", frame)
+        return frame
 
     def watch(self, widget: QWidget) -> None:
         """Treat ``widget`` as one of this row's inputs (edits, error state)."""
