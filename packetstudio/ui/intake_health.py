@@ -44,7 +44,8 @@ class InjuryRow(FieldRow):
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(f"injuries_{index}", f"Injury {index + 1}", parent)
         self.caption = QLabel()
-        self.caption.setFixedWidth(self.fontMetrics().horizontalAdvance("00.") + 4)
+        number_width = self.fontMetrics().horizontalAdvance("00.")
+        self.caption.setFixedWidth(number_width + 4)
         self.area = enum_combo("", BodyArea, placeholder="Choose an area")
         self.side = enum_combo("", Side, none_text="Side not given")
         self.status = enum_combo("", InjuryStatus, none_text="Status not given")
@@ -96,6 +97,17 @@ class InjuryRow(FieldRow):
         self.remove.setObjectName(f"{self.key}_remove")
         self.remove.setAccessibleName(f"Remove injury {index + 1}")
 
+    def inputs_for(self, field: str) -> list[QWidget]:
+        """Return the input ``injuries[i].<name>`` is about (all for others)."""
+        name = field.rsplit(".", 1)[-1]
+        fields = {
+            "area": self.area,
+            "side": self.side,
+            "status": self.status,
+            "notes": self.notes,
+        }
+        return [fields[name]] if name in fields else list(self.inputs)
+
     def retire(self) -> None:
         """Take the row out of use: unnamed and hidden until deleted.
 
@@ -109,7 +121,7 @@ class InjuryRow(FieldRow):
         self.deleteLater()
 
     def value(self) -> dict[str, str]:
-        """Return the injury as raw intake data, leaving out what is not given."""
+        """Return the injury as raw intake data, without what is not given."""
         data: dict[str, str] = {}
         for field, combo in (
             ("area", self.area),
@@ -125,7 +137,8 @@ class InjuryRow(FieldRow):
     def load(self, injury: Injury) -> None:
         set_combo_value(self.area, injury.area.value)
         set_combo_value(self.side, injury.side.value if injury.side else None)
-        set_combo_value(self.status, injury.status.value if injury.status else None)
+        status = injury.status.value if injury.status else None
+        set_combo_value(self.status, status)
         self.notes.setText(injury.notes or "")
 
     @Slot()
@@ -137,11 +150,10 @@ class InjuryEditor(QWidget):
     """The list of injuries: rows to fill in, an Add button, Remove per row.
 
     Signals:
-        edited(): an injury was added, removed or changed.
-        rows_changed(): rows were added or removed (the tab order changes).
+        rows_changed(): a row was added or removed; edits within a row are
+            the row inputs' own change signals.
     """
 
-    edited = Signal()
     rows_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -167,7 +179,6 @@ class InjuryEditor(QWidget):
         if injury is not None:
             row.load(injury)
         row.touched = injury is None
-        row.edited.connect(self.edited)
         row.remove_requested.connect(self._on_remove)
         self.rows.append(row)
         self._rows_box.addWidget(row)
@@ -193,16 +204,15 @@ class InjuryEditor(QWidget):
     def _on_add(self) -> None:
         row = self.add_row()
         row.area.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.edited.emit()
 
     @Slot(object)
     def _on_remove(self, row: InjuryRow) -> None:
         index = self.rows.index(row)
         self._drop(row)
         # Keep the keyboard where the user was: the next row, or Add.
-        target = self.rows[index].area if index < len(self.rows) else self.add_button
+        rows = self.rows
+        target = rows[index].area if index < len(rows) else self.add_button
         target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.edited.emit()
 
     def _drop(self, row: InjuryRow) -> None:
         self.rows.remove(row)
@@ -234,7 +244,6 @@ class HealthSection(Section):
         row.line.addWidget(self.injuries, 1)
         row.inputs.append(self.injuries.add_button)
         self.add_row("Injuries", row, paths=["injuries"])
-        self.injuries.edited.connect(self.edited)
         self.injuries.rows_changed.connect(self.rows_changed)
         self.conditions = LinesEdit(
             "medical_conditions", "One per line, for example: asthma"
@@ -250,7 +259,8 @@ class HealthSection(Section):
         if match is None:
             return super().row_for(field)
         index = int(match.group(1))
-        return self.injuries.rows[index] if index < len(self.injuries.rows) else None
+        rows = self.injuries.rows
+        return rows[index] if index < len(rows) else None
 
     def focus_chain(self) -> list[QWidget]:
         return [*self.injuries.focus_chain(), self.conditions]

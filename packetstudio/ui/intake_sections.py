@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTime, Signal, Slot
+from PySide6.QtCore import Qt, QTime, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QTimeEdit,
     QWidget,
@@ -27,31 +27,31 @@ from PySide6.QtWidgets import (
 
 from packetstudio.intake import CM_PER_IN, KG_PER_LB, Intake, completed_years
 from packetstudio.ui.intake_widgets import (
+    FRAME_WIDTH,
     ChecksGroup,
     ComboBox,
     FieldRow,
     LinesEdit,
     accessible_name,
     combo_value,
+    decimal_spin,
     enum_choices,
     enum_combo,
     keep_order,
     line_edit,
     muted_label,
-    number_spin,
     set_combo_value,
     spin_value,
+    whole_spin,
 )
 from packetstudio.vocabulary import (
     ActivityLevel,
     Allergen,
-    BodyArea,
     ClientType,
     DietType,
     Equipment,
     Experience,
     Goal,
-    SeasonPhase,
     Sex,
     WorkoutTime,
 )
@@ -59,6 +59,7 @@ from packetstudio.vocabulary import (
 Raw = dict[str, Any]
 
 NOT_GIVEN = "Not given"
+LEFT = Qt.AlignmentFlag.AlignLeft
 CHOOSE = "Choose..."
 
 
@@ -69,29 +70,29 @@ class Section(QGroupBox):
         only_for: the one client type the section is shown for, or None
             when it is shown for every client.
         labels: the row labels, in order, for the dialog to give mnemonics.
-
-    Signals:
-        edited(): the user changed a field of the section.
     """
 
     only_for: ClientType | None = None
-    edited = Signal()
 
     def __init__(self, title: str) -> None:
         super().__init__(title)
-        self.setObjectName(f"section_{title.split()[0].lower()}")
+        self.setObjectName(f"section_{title.split(maxsplit=1)[0].lower()}")
         self.form = QFormLayout(self)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setFieldGrowthPolicy(
+            QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow
+        )
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setVerticalSpacing(8)
+        self.form.setLabelAlignment(LEFT | Qt.AlignmentFlag.AlignTop)
         self.labels: list[QLabel] = []
+        self._line_height = QLineEdit().sizeHint().height() + 2 * FRAME_WIDTH
         self._rows: list[FieldRow] = []
         self._paths: dict[str, FieldRow] = {}
 
     def add_row(
         self, text: str, row: FieldRow, *, paths: Iterable[str] = ()
     ) -> FieldRow:
-        """Add ``row`` under a label reading ``text``, its buddy the first input.
+        """Add ``row`` under a label reading ``text``, buddy of its first input.
 
         Args:
             paths: the intake field names whose problems show under the row
@@ -99,11 +100,16 @@ class Section(QGroupBox):
         """
         caption = QLabel(text)
         caption.setBuddy(row.inputs[0])
+        # Centre the label on the row's first line, even when the row is
+        # taller (a list box, an error line under it). The frames' borders
+        # come from the dialog's style sheet, not applied yet: add them.
+        caption.setAlignment(LEFT | Qt.AlignmentFlag.AlignVCenter)
+        first_line = row.line.sizeHint().height() + 2 * FRAME_WIDTH
+        caption.setFixedHeight(min(first_line, self._line_height))
         for widget in row.inputs:
             if not widget.accessibleName():
                 widget.setAccessibleName(accessible_name(text))
         self.form.addRow(caption, row)
-        row.edited.connect(self.edited)
         self.labels.append(caption)
         self._rows.append(row)
         for path in list(paths) or [row.key]:
@@ -115,18 +121,23 @@ class Section(QGroupBox):
         text: str,
         widget: QWidget,
         *,
-        path: str = "",
+        paths: Iterable[str] = (),
         wide: bool = False,
         after: QWidget | None = None,
     ) -> FieldRow:
-        """Add a row of one input (and an optional note after it)."""
+        """Add a row of one input (and an optional note after it).
+
+        Args:
+            paths: as for :meth:`add_row`.
+            wide: let the input take the row's whole width.
+        """
         row = FieldRow(widget.objectName(), accessible_name(text))
         row.add(widget, stretch=1 if wide else 0)
         if after is not None:
             row.line.addWidget(after)
         if not wide:
             row.line.addStretch(1)
-        return self.add_row(text, row, paths=[path] if path else ())
+        return self.add_row(text, row, paths=paths)
 
     def rows(self) -> list[FieldRow]:
         """Return the section's rows, top to bottom."""
@@ -147,20 +158,20 @@ class Section(QGroupBox):
         """Add the fields the user gave to ``raw``, leaving out empty ones."""
 
 
-def _text(raw: Raw, key: str, widget: Any) -> None:
+def text_into(raw: Raw, key: str, widget: Any) -> None:
     """Put a text widget's stripped text in ``raw`` unless it is empty."""
     value = widget.text() if hasattr(widget, "text") else widget.toPlainText()
     if value.strip():
         raw[key] = value.strip()
 
 
-def _number(raw: Raw, key: str, spin: Any) -> None:
+def number_into(raw: Raw, key: str, spin: Any) -> None:
     value = spin_value(spin)
     if value is not None:
         raw[key] = value
 
 
-def _choice(raw: Raw, key: str, combo: ComboBox) -> None:
+def choice_into(raw: Raw, key: str, combo: ComboBox) -> None:
     value = combo_value(combo)
     if value is not None:
         raw[key] = value
@@ -173,12 +184,12 @@ class PersonalSection(Section):
         super().__init__("Personal")
         self._today = today
         self.full_name = line_edit("full_name", "First and last name")
-        self.email = line_edit("email", "name@example.com")
-        self.phone = line_edit("phone", "+1 555 201 3344")
+        self.email = line_edit("email", "Optional")
+        self.phone = line_edit("phone", "Optional")
         self.sex = enum_combo("sex", Sex, placeholder=CHOOSE)
         self.date_of_birth = line_edit("date_of_birth", "YYYY-MM-DD")
         self.age_note = muted_label()
-        self.age = number_spin(
+        self.age = whole_spin(
             "age", 0, 150, suffix=" years", not_given=NOT_GIVEN, first_step=30
         )
         self.notes = LinesEdit("notes", "Anything the coach should know", lines=3)
@@ -226,13 +237,13 @@ class PersonalSection(Section):
         self.notes.setPlainText(intake.notes or "")
 
     def write(self, raw: Raw) -> None:
-        _text(raw, "full_name", self.full_name)
-        _text(raw, "email", self.email)
-        _text(raw, "phone", self.phone)
-        _choice(raw, "sex", self.sex)
-        _text(raw, "date_of_birth", self.date_of_birth)
-        _number(raw, "age", self.age)
-        _text(raw, "notes", self.notes)
+        text_into(raw, "full_name", self.full_name)
+        text_into(raw, "email", self.email)
+        text_into(raw, "phone", self.phone)
+        choice_into(raw, "sex", self.sex)
+        text_into(raw, "date_of_birth", self.date_of_birth)
+        number_into(raw, "age", self.age)
+        text_into(raw, "notes", self.notes)
 
 
 class BodySection(Section):
@@ -248,10 +259,10 @@ class BodySection(Section):
         heights = ("height_cm", "height_ft", "height_in")
         weights = ("weight_kg", "weight_lb")
         if self.imperial:
-            self.height_ft = number_spin(
+            self.height_ft = whole_spin(
                 "height_ft", 0, 9, suffix=" ft", not_given=NOT_GIVEN, first_step=5
             )
-            self.height_in = number_spin("height_in", 0, 11, suffix=" in")
+            self.height_in = whole_spin("height_in", 0, 11, suffix=" in")
             self.height_in.setAccessibleName("Height, inches")
             self.height_ft.setAccessibleName("Height, feet")
             row = FieldRow("height_ft", "Height")
@@ -259,34 +270,42 @@ class BodySection(Section):
             row.add(self.height_in)
             row.line.addStretch(1)
             self.add_row("Height", row, paths=heights)
-            self.weight = number_spin(
-                "weight_lb", 0, 2000, decimals=1, suffix=" lb",
-                not_given=NOT_GIVEN, first_step=150,
-            )  # fmt: skip
+            self.weight = decimal_spin(
+                "weight_lb",
+                0,
+                2000,
+                suffix=" lb",
+                not_given=NOT_GIVEN,
+                first_step=150,
+            )
         else:
-            self.height_cm = number_spin(
-                "height_cm", 0, 300, decimals=1, suffix=" cm",
-                not_given=NOT_GIVEN, first_step=170,
-            )  # fmt: skip
-            self.single("Height", self.height_cm, path="height_cm")
-            self._paths.update(dict.fromkeys(heights, self._rows[-1]))
-            self.weight = number_spin(
-                "weight_kg", 0, 999.9, decimals=1, suffix=" kg",
-                not_given=NOT_GIVEN, first_step=70,
-            )  # fmt: skip
-        self.add_row("Weight", self._one(self.weight, "Weight"), paths=weights)
-        self.body_fat = number_spin(
-            "body_fat_percent", 0, 99.9, decimals=1, suffix=" %",
-            not_given=NOT_GIVEN, first_step=25,
-        )  # fmt: skip
+            self.height_cm = decimal_spin(
+                "height_cm",
+                0,
+                300,
+                suffix=" cm",
+                not_given=NOT_GIVEN,
+                first_step=170,
+            )
+            self.single("Height", self.height_cm, paths=heights)
+            self.weight = decimal_spin(
+                "weight_kg",
+                0,
+                999.9,
+                suffix=" kg",
+                not_given=NOT_GIVEN,
+                first_step=70,
+            )
+        self.single("Weight", self.weight, paths=weights)
+        self.body_fat = decimal_spin(
+            "body_fat_percent",
+            0,
+            99.9,
+            suffix=" %",
+            not_given=NOT_GIVEN,
+            first_step=25,
+        )
         self.single("Body fat", self.body_fat, after=muted_label("optional"))
-
-    @staticmethod
-    def _one(widget: QWidget, title: str) -> FieldRow:
-        row = FieldRow(widget.objectName(), title)
-        row.add(widget)
-        row.line.addStretch(1)
-        return row
 
     def load(self, intake: Intake) -> None:
         if self.imperial:
@@ -306,9 +325,9 @@ class BodySection(Section):
         if self.imperial:
             self._write_imperial(raw)
         else:
-            _number(raw, "height_cm", self.height_cm)
-            _number(raw, "weight_kg", self.weight)
-        _number(raw, "body_fat_percent", self.body_fat)
+            number_into(raw, "height_cm", self.height_cm)
+            number_into(raw, "weight_kg", self.weight)
+        number_into(raw, "body_fat_percent", self.body_fat)
 
     def _write_imperial(self, raw: Raw) -> None:
         feet = spin_value(self.height_ft)
@@ -345,8 +364,9 @@ class GoalsSection(Section):
             "activity_level", ActivityLevel, placeholder=CHOOSE
         )
         for index, level in enumerate(ActivityLevel):
-            text = f"{self.activity_level.itemText(index)} ({ACTIVITY_HINTS[level]})"
-            self.activity_level.setItemText(index, text)
+            text = self.activity_level.itemText(index)
+            hint = ACTIVITY_HINTS[level]
+            self.activity_level.setItemText(index, f"{text} ({hint})")
         self.single("Client type", self.client_type)
         self.single("Goal", self.goal)
         self.single("Activity level", self.activity_level)
@@ -360,156 +380,9 @@ class GoalsSection(Section):
         set_combo_value(self.activity_level, intake.activity_level.value)
 
     def write(self, raw: Raw) -> None:
-        _choice(raw, "client_type", self.client_type)
-        _choice(raw, "goal", self.goal)
-        _choice(raw, "activity_level", self.activity_level)
-
-
-class AthleteSection(Section):
-    """Sport, position, season phase and competition level."""
-
-    only_for = ClientType.ATHLETE
-
-    def __init__(self, sports: Iterable[tuple[str, str]]) -> None:
-        """Build the section; ``sports`` are (id, name) pairs for the list."""
-        super().__init__("Athlete")
-        self.sport = ComboBox()
-        self.sport.setObjectName("sport")
-        self.sport.setEditable(True)
-        self.sport.setInsertPolicy(ComboBox.InsertPolicy.NoInsert)
-        for sport_id, name in sports:
-            self.sport.addItem(name, sport_id)
-        self.sport.setCurrentIndex(-1)
-        self.sport.lineEdit().setPlaceholderText("Choose or type a sport")
-        self.sport.setMinimumWidth(300)
-        self._loaded_sport: tuple[str, str] | None = None
-        self.position = line_edit("position", "Optional")
-        self.season_phase = enum_combo("season_phase", SeasonPhase, placeholder=CHOOSE)
-        self.competition_level = line_edit("competition_level", "Optional")
-        for edit in (self.position, self.competition_level):
-            edit.setMinimumWidth(300)
-        self.single("Sport", self.sport)
-        self.single("Position", self.position)
-        self.single("Season phase", self.season_phase)
-        self.single("Competition level", self.competition_level)
-
-    def load(self, intake: Intake) -> None:
-        sport = intake.sport or ""
-        index = self.sport.findData(sport) if sport else -1
-        self.sport.setCurrentIndex(index)
-        if index < 0:
-            self.sport.setEditText(sport)
-        self._loaded_sport = (self.sport.currentText(), sport)
-        self.position.setText(intake.position or "")
-        set_combo_value(self.season_phase, intake.season_phase)
-        self.competition_level.setText(intake.competition_level or "")
-
-    def sport_value(self) -> str:
-        """Return the sport: a library id when picked from the list, else the text."""
-        text = self.sport.currentText().strip()
-        if self._loaded_sport is not None and text == self._loaded_sport[0]:
-            return self._loaded_sport[1]
-        index = self.sport.findText(text)
-        return str(self.sport.itemData(index)) if index >= 0 else text
-
-    def write(self, raw: Raw) -> None:
-        if sport := self.sport_value():
-            raw["sport"] = sport
-        _text(raw, "position", self.position)
-        _choice(raw, "season_phase", self.season_phase)
-        _text(raw, "competition_level", self.competition_level)
-
-
-class YouthSection(Section):
-    """The guardian's name and the school grade of a youth client."""
-
-    only_for = ClientType.YOUTH
-
-    def __init__(self) -> None:
-        super().__init__("Youth")
-        self.guardian_name = line_edit("guardian_name", "Optional")
-        self.guardian_name.setMinimumWidth(300)
-        self.school_grade = line_edit("school_grade", "Optional")
-        self.school_grade.setMinimumWidth(140)
-        self.single("Guardian's name", self.guardian_name)
-        self.single("School grade", self.school_grade)
-
-    def load(self, intake: Intake) -> None:
-        self.guardian_name.setText(intake.guardian_name or "")
-        self.school_grade.setText(intake.school_grade or "")
-
-    def write(self, raw: Raw) -> None:
-        _text(raw, "guardian_name", self.guardian_name)
-        _text(raw, "school_grade", self.school_grade)
-
-
-class RecoverySection(Section):
-    """What a recovery client tells us about the problem they return from."""
-
-    only_for = ClientType.RECOVERY
-
-    def __init__(self) -> None:
-        super().__init__("Recovery")
-        self.condition = line_edit("recovery_condition", "For example: ankle sprain")
-        self.condition.setMinimumWidth(300)
-        self.area = enum_combo("recovery_area", BodyArea, placeholder=CHOOSE)
-        self.weeks = number_spin(
-            "recovery_weeks_since_onset", -1, 999, suffix=" weeks",
-            not_given=NOT_GIVEN, first_step=2,
-        )  # fmt: skip
-        self.pain_now = number_spin(
-            "recovery_pain_now", -1, 99, not_given=NOT_GIVEN, first_step=0
-        )
-        self.clearance = QCheckBox("Cleared for exercise by a doctor or therapist")
-        self.clearance.setObjectName("recovery_medical_clearance")
-        self.aggravating = LinesEdit("recovery_aggravating_movements")
-        self.red_flags = LinesEdit(
-            "recovery_red_flags", "One per line, for example: numbness at night"
-        )
-        self.single("Condition", self.condition, path="recovery.condition")
-        self.single("Injured area", self.area, path="recovery.area")
-        self.single(
-            "Weeks since it began", self.weeks, path="recovery.weeks_since_onset"
-        )
-        self.single(
-            "Pain right now",
-            self.pain_now,
-            path="recovery.pain_now",
-            after=muted_label("0 = no pain, 10 = worst imaginable"),
-        )
-        self.single(
-            "Medical clearance", self.clearance, path="recovery.medical_clearance"
-        )
-        self.single(
-            "Aggravating movements",
-            self.aggravating,
-            path="recovery.aggravating_movements",
-            wide=True,
-        )
-        self.single("Red flags", self.red_flags, path="recovery.red_flags", wide=True)
-
-    def load(self, intake: Intake) -> None:
-        details = intake.recovery
-        if details is None:
-            return
-        self.condition.setText(details.condition)
-        set_combo_value(self.area, details.area.value)
-        self.weeks.setValue(details.weeks_since_onset)
-        self.pain_now.setValue(details.pain_now)
-        self.clearance.setChecked(details.medical_clearance)
-        self.aggravating.set_lines(details.aggravating_movements)
-        self.red_flags.set_lines(details.red_flags)
-
-    def write(self, raw: Raw) -> None:
-        details: Raw = {}
-        _text(details, "condition", self.condition)
-        _choice(details, "area", self.area)
-        _number(details, "weeks_since_onset", self.weeks)
-        _number(details, "pain_now", self.pain_now)
-        details["medical_clearance"] = self.clearance.isChecked()
-        details["aggravating_movements"] = self.aggravating.lines()
-        details["red_flags"] = self.red_flags.lines()
-        raw["recovery"] = details
+        choice_into(raw, "client_type", self.client_type)
+        choice_into(raw, "goal", self.goal)
+        choice_into(raw, "activity_level", self.activity_level)
 
 
 _CLOCK = re.compile(r"^\d\d:\d\d$")
@@ -522,11 +395,9 @@ class TrainingSection(Section):
     def __init__(self) -> None:
         super().__init__("Training")
         self.experience = enum_combo("training_experience", Experience)
-        self.days = number_spin("days_per_week", 1, 7, suffix=" days a week")
+        self.days = whole_spin("days_per_week", 1, 7, suffix=" days a week")
         self.days.setValue(3)
-        self.minutes = number_spin(
-            "session_minutes", 15, 180, suffix=" minutes", step=5
-        )
+        self.minutes = whole_spin("session_minutes", 15, 180, suffix=" minutes", step=5)
         self.minutes.setValue(45)
         self.when = enum_combo(
             "preferred_workout_time", WorkoutTime, none_text="No preference"
@@ -536,13 +407,11 @@ class TrainingSection(Section):
         self.clock.setObjectName("preferred_workout_time_at")
         self.clock.setDisplayFormat("HH:mm")
         self.clock.setAccessibleName("Preferred workout time, clock time")
-        self.clock.setEnabled(False)
-        self.equipment = ChecksGroup(
-            "equipment", enum_choices(Equipment), columns=4
-        )
+        self.clock.setVisible(False)
+        self.equipment = ChecksGroup("equipment", enum_choices(Equipment))
         self.equipment.set_values([Equipment.BODYWEIGHT.value])
 
-        self.single("Experience", self.experience, path="training_experience")
+        self.single("Experience", self.experience, paths=["training_experience"])
         self.single("Training days", self.days)
         self.single("Session length", self.minutes)
         row = FieldRow("preferred_workout_time", "Preferred workout time")
@@ -558,7 +427,7 @@ class TrainingSection(Section):
 
     @Slot()
     def _on_when_changed(self) -> None:
-        self.clock.setEnabled(combo_value(self.when) == AT_A_TIME)
+        self.clock.setVisible(combo_value(self.when) == AT_A_TIME)
 
     def load(self, intake: Intake) -> None:
         set_combo_value(self.experience, intake.training_experience.value)
@@ -573,7 +442,7 @@ class TrainingSection(Section):
         self.equipment.set_values(e.value for e in intake.equipment)
 
     def write(self, raw: Raw) -> None:
-        _choice(raw, "training_experience", self.experience)
+        choice_into(raw, "training_experience", self.experience)
         raw["days_per_week"] = self.days.value()
         raw["session_minutes"] = self.minutes.value()
         when = combo_value(self.when)
@@ -607,24 +476,27 @@ class NutritionSection(Section):
     def __init__(self) -> None:
         super().__init__("Nutrition")
         self.diet = enum_combo("diet_type", DietType)
-        self.allergies = ChecksGroup("allergies", enum_choices(Allergen), columns=5)
+        allergens = enum_choices(Allergen)
+        self.allergies = ChecksGroup("allergies", allergens, columns=5)
         self.avoid = LinesEdit("foods_to_avoid", "One per line, for example: mushrooms")
-        self.meals = number_spin("meals_per_day", 2, 6, suffix=" meals a day")
+        self.meals = whole_spin("meals_per_day", 2, 6, suffix=" meals a day")
         self.meals.setValue(3)
-        struggles = [(key, key.replace("_", " ").capitalize()) for key in KNOWN_STRUGGLES]
+        struggles = [
+            (key, key.replace("_", " ").capitalize()) for key in KNOWN_STRUGGLES
+        ]
         self.struggles = ChecksGroup("struggles", struggles, columns=4)
         self.other = LinesEdit(
             "struggles_other", "Other struggles, one per line", lines=2
         )
         self._loaded_struggles: list[str] = []
 
-        self.single("Diet", self.diet, path="diet_type")
+        self.single("Diet", self.diet, paths=["diet_type"])
         row = FieldRow("allergies", "Allergies")
         row.line.addWidget(self.allergies, 1)
         self.allergies.watch_with(row)
         self.add_row("Allergies", row)
         self.single("Foods to avoid", self.avoid, wide=True)
-        self.single("Meals", self.meals, path="meals_per_day")
+        self.single("Meals", self.meals, paths=["meals_per_day"])
         row = FieldRow("struggles", "Struggles")
         row.line.addWidget(self.struggles, 1)
         self.struggles.watch_with(row)
@@ -641,10 +513,11 @@ class NutritionSection(Section):
         self.meals.setValue(intake.meals_per_day)
         self._loaded_struggles = list(intake.struggles)
         self.struggles.set_values(intake.struggles)
-        self.other.set_lines(s for s in intake.struggles if s not in KNOWN_STRUGGLES)
+        others = [s for s in intake.struggles if s not in KNOWN_STRUGGLES]
+        self.other.set_lines(others)
 
     def write(self, raw: Raw) -> None:
-        _choice(raw, "diet_type", self.diet)
+        choice_into(raw, "diet_type", self.diet)
         raw["allergies"] = self.allergies.values()
         raw["foods_to_avoid"] = self.avoid.lines()
         raw["meals_per_day"] = self.meals.value()

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
+
+from PySide6.QtCore import Qt, SignalInstance, Slot
 from PySide6.QtGui import QKeyEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from packetstudio.vocabulary import label
+
+# The width of the border around each input that turns red when invalid.
+FRAME_WIDTH = 2
 
 
 def keep_order(original: Sequence[str], current: Iterable[str]) -> list[str]:
@@ -63,14 +66,16 @@ def change_signal(widget: QWidget) -> SignalInstance:
 def set_invalid(widget: QWidget, message: str) -> None:
     """Set the ``invalid`` property and accessible description of ``widget``.
 
-    A frame made by :meth:`FieldRow.framed` around the widget turns red
-    through the dialog's style sheet.
+    The frame :meth:`FieldRow.framed` put around the widget gets the property
+    too; the dialog's style sheet draws it red.
     """
     widget.setAccessibleDescription(message)
-    for target in (widget, widget.property("frame")):
-        if isinstance(target, QWidget) and target.property("invalid") != bool(
-            message
-        ):
+    targets = [widget]
+    frame = widget.parentWidget()
+    if frame is not None and frame.property("role") == "field":
+        targets.append(frame)
+    for target in targets:
+        if target.property("invalid") != bool(message):
             target.setProperty("invalid", bool(message))
             # A dynamic property reaches the style sheet only on a re-polish.
             target.style().unpolish(target)
@@ -80,18 +85,20 @@ def set_invalid(widget: QWidget, message: str) -> None:
 class FieldRow(QWidget):
     """One row of the form: its inputs on a line, its error line under them.
 
+    The row has no signal of its own: whoever needs to know about edits
+    connects to the inputs' own change signals (see :func:`change_signal`).
+    That keeps Python-side ``emit()`` off the per-keystroke path (see
+    ``WORKAROUND`` in :mod:`packetstudio.ui.intake_form`).
+
     Attributes:
         key: the intake key of the row's first input, also its object name;
             the error label is named ``error_<key>``.
         title: the row's name in plain words, for "still to fill in" hints.
         touched: whether the user has edited the row; errors of untouched
             rows of a new client wait until a save is attempted.
-
-    Signals:
-        edited(): one of the row's inputs changed.
+        inputs: the widgets whose edits touch the row and which show its
+            error state.
     """
-
-    edited = Signal()
 
     def __init__(self, key: str, title: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -136,7 +143,6 @@ class FieldRow(QWidget):
         box = QHBoxLayout(frame)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(widget)
-        widget.setProperty("frame", frame)
         return frame
 
     def watch(self, widget: QWidget) -> None:
@@ -144,28 +150,44 @@ class FieldRow(QWidget):
         self.inputs.append(widget)
         change_signal(widget).connect(self._on_edited)
 
-    def show_problems(self, messages: Sequence[str]) -> None:
-        """Show ``messages`` under the row, or clear it when there are none."""
-        text = "\n".join(messages)
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
-        for widget in self.inputs:
-            set_invalid(widget, text)
+    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
+        """Show the (field, message) ``problems`` under the row; none clears it.
+
+        Each message marks the inputs its field names, see :meth:`inputs_for`.
+        """
+        self.error.setText("\n".join(message for _, message in problems))
+        self.error.setVisible(bool(problems))
+        marks: dict[QWidget, list[str]] = {widget: [] for widget in self.inputs}
+        for field, message in problems:
+            for widget in self.inputs_for(field):
+                marks[widget].append(message)
+        for widget, messages in marks.items():
+            set_invalid(widget, "\n".join(messages))
+
+    def inputs_for(self, field: str) -> list[QWidget]:
+        """Return the inputs a problem of ``field`` is about: here, all."""
+        return list(self.inputs)
 
     def has_problems(self) -> bool:
         return bool(self.error.text())
 
     def first_input(self) -> QWidget | None:
-        """Return the first input that can take focus now."""
-        for widget in self.inputs:
-            if widget.isEnabled() and widget.isVisibleTo(self.window()):
-                return widget
-        return None
+        """Return the first marked input that can take focus now.
+
+        With none marked (or none visible), the row's first available input.
+        """
+        usable = [
+            widget
+            for widget in self.inputs
+            if widget.isEnabled() and widget.isVisibleTo(self.window())
+        ]
+        marked = [widget for widget in usable if widget.accessibleDescription()]
+        candidates = marked or usable
+        return candidates[0] if candidates else None
 
     @Slot()
     def _on_edited(self) -> None:
         self.touched = True
-        self.edited.emit()
 
 
 def _bare(spin: QSpinBox | QDoubleSpinBox, text: str) -> str:
@@ -218,13 +240,15 @@ class SpinBox(QSpinBox):
             self.lineEdit().selectAll()
         super().keyPressEvent(event)
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if _is_blank(self, text):
             return (QValidator.State.Acceptable, text, pos)
         return super().validate(text, pos)
 
     def valueFromText(self, text: str) -> int:
-        return self.minimum() if _is_blank(self, text) else super().valueFromText(text)
+        if _is_blank(self, text):
+            return self.minimum()
+        return super().valueFromText(text)
 
     def stepBy(self, steps: int) -> None:
         if not _first_step(self, steps):
@@ -251,13 +275,15 @@ class DoubleSpinBox(QDoubleSpinBox):
             self.lineEdit().selectAll()
         super().keyPressEvent(event)
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if _is_blank(self, text):
             return (QValidator.State.Acceptable, text, pos)
         return super().validate(text, pos)
 
     def valueFromText(self, text: str) -> float:
-        return self.minimum() if _is_blank(self, text) else super().valueFromText(text)
+        if _is_blank(self, text):
+            return self.minimum()
+        return super().valueFromText(text)
 
     def stepBy(self, steps: int) -> None:
         if not _first_step(self, steps):
@@ -280,41 +306,64 @@ class ComboBox(QComboBox):
             event.ignore()
 
 
-def number_spin(
+def whole_spin(
+    key: str,
+    minimum: int,
+    maximum: int,
+    *,
+    suffix: str = "",
+    not_given: str = "",
+    first_step: int | None = None,
+    step: int = 1,
+) -> SpinBox:
+    """Return a whole-number spin box; see :func:`decimal_spin`."""
+    spin = SpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setSingleStep(step)
+    _set_up(spin, key, suffix, not_given, first_step)
+    return spin
+
+
+def decimal_spin(
     key: str,
     minimum: float,
     maximum: float,
     *,
-    decimals: int = 0,
     suffix: str = "",
     not_given: str = "",
     first_step: float | None = None,
-    step: float = 1,
-) -> SpinBox | DoubleSpinBox:
-    """Return a spin box named ``key``; with ``not_given``, its minimum is "absent".
+) -> DoubleSpinBox:
+    """Return a one-decimal spin box named ``key``.
 
-    The range is wider than the intake allows on purpose: a value out of
-    range is typed, kept and explained by the intake's own message, rather
-    than silently refused key by key.
+    With ``not_given``, the minimum means "absent" and shows that text. The
+    range is wider than the intake allows on purpose: a value out of range
+    is typed, kept and explained by the intake's own message, rather than
+    silently refused key by key.
     """
-    spin: SpinBox | DoubleSpinBox
-    if decimals:
-        spin = DoubleSpinBox()
-        spin.setDecimals(decimals)
-        spin.setRange(minimum, maximum)
-        spin.setSingleStep(step)
-    else:
-        spin = SpinBox()
-        spin.setRange(int(minimum), int(maximum))
-        spin.setSingleStep(int(step))
+    spin = DoubleSpinBox()
+    spin.setDecimals(1)
+    spin.setRange(minimum, maximum)
+    _set_up(spin, key, suffix, not_given, first_step)
+    return spin
+
+
+def _set_up(
+    spin: SpinBox | DoubleSpinBox,
+    key: str,
+    suffix: str,
+    not_given: str,
+    first_step: float | None,
+) -> None:
     spin.setObjectName(key)
     spin.setSuffix(suffix)
     spin.setSpecialValueText(not_given)
+    if not_given:
+        # Qt starts at 0 when the range allows it: start "not given" instead.
+        spin.setValue(spin.minimum())  # type: ignore[arg-type]
     spin.first_step = first_step
     spin.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     spin.setAlignment(Qt.AlignmentFlag.AlignRight)
     spin.setMinimumWidth(110)
-    return spin
 
 
 def spin_value(spin: SpinBox | DoubleSpinBox) -> float | int | None:
@@ -376,7 +425,9 @@ class LinesEdit(QPlainTextEdit):
     Tab moves on to the next field, as everywhere else in the form.
     """
 
-    def __init__(self, key: str, placeholder: str = "One per line", lines: int = 3):
+    def __init__(
+        self, key: str, placeholder: str = "One per line", lines: int = 3
+    ) -> None:
         super().__init__()
         self.setObjectName(key)
         self.setTabChangesFocus(True)
@@ -455,7 +506,8 @@ def muted_label(text: str = "") -> QLabel:
 
 def accessible_name(text: str) -> str:
     """Return a label's text as an accessible name: no mnemonic, no colon."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":")
+    text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return text.rstrip(":")
 
 
 __all__ = [
@@ -467,12 +519,13 @@ __all__ = [
     "SpinBox",
     "accessible_name",
     "combo_value",
+    "decimal_spin",
     "enum_choices",
     "enum_combo",
     "keep_order",
     "line_edit",
     "muted_label",
-    "number_spin",
     "set_combo_value",
     "spin_value",
+    "whole_spin",
 ]
