@@ -93,22 +93,28 @@ def test_a_worker_killed_mid_batch_loses_nothing_on_restart(
 
     assert_every_packet_ready_once(db, job_ids, log.read_text())
     with db.read() as session:
-        assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == (
-            "ok"
-        )
+        assert session.connection().exec_driver_sql(
+            "PRAGMA integrity_check"
+        ).scalar() == ("ok")
     db.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)]
+)
 def test_two_workers_at_once_never_run_a_job_twice(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    url = str(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "postgres_url"))
+    url = str(
+        request.getfixturevalue("sqlite_url" if backend == "sqlite" else "postgres_url")
+    )
     db = Database.open(url)
     job_ids = fill_queue(db)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
 
-    workers = [start_worker(url, path, "--until-empty", "--threads", "2") for path in logs]
+    workers = [
+        start_worker(url, path, "--until-empty", "--threads", "2") for path in logs
+    ]
     for worker in workers:
         finish(worker)
 

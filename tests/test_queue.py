@@ -59,7 +59,9 @@ def packet_row(db: Database, client_id: int, packet_type: str) -> Packet:
 def expire_lease(db: Database, job_id: int) -> None:
     past = datetime.now(UTC) - timedelta(seconds=5)
     with db.write() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(lease_expires_at=past))
+        session.execute(
+            update(Job).where(Job.id == job_id).values(lease_expires_at=past)
+        )
 
 
 def make_due(db: Database, job_id: int) -> None:
@@ -336,7 +338,9 @@ def test_cleanup_removes_old_finished_jobs_but_never_packets(
     done = claim_and(db, "finish")
     long_ago = datetime.now(UTC) - timedelta(days=40)
     with db.write() as session:
-        session.execute(update(Job).where(Job.id == done.id).values(finished_at=long_ago))
+        session.execute(
+            update(Job).where(Job.id == done.id).values(finished_at=long_ago)
+        )
 
     assert jobs.cleanup(db, timedelta(days=30)) == 1
     assert jobs.cleanup(db, timedelta(days=30)) == 0
@@ -344,7 +348,9 @@ def test_cleanup_removes_old_finished_jobs_but_never_packets(
     assert jobs.stats(db).counts == {JobStatus.QUEUED: 1}
 
 
-def test_recent_jobs_show_the_client_and_the_error(db: Database, client_id: int) -> None:
+def test_recent_jobs_show_the_client_and_the_error(
+    db: Database, client_id: int
+) -> None:
     jobs.enqueue(db, [(client_id, "youth")])
     claim_and(db, "fail")
     [record] = jobs.recent(db)

@@ -179,9 +179,9 @@ def test_a_missing_folder_for_the_database_is_created(tmp_path: Path) -> None:
 def test_search_returns_the_total_and_the_first_page(db: Database) -> None:
     names = [f"Maria Number{i:02d}" for i in range(30)] + ["Tom Becker"]
     add_clients(db, [person(n, email=None) for n in names])
-    for text, expected in (("", 31), ("ma", 30), ("number1", 10), ("zzz", 0)):
-        total, page = search_clients(db, ClientQuery(text=text), limit=5)
-        assert total == expected, text
+    for words, expected in (("", 31), ("ma", 30), ("number1", 10), ("zzz", 0)):
+        total, page = search_clients(db, ClientQuery(text=words), limit=5)
+        assert total == expected, words
         assert len(page) == min(5, expected)
     _, page = search_clients(db, ClientQuery(text="number"), limit=3)
     assert [r.full_name for r in page] == [f"Maria Number{i:02d}" for i in range(3)]

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QPushButton
-from pypdf import PdfReader
 
 from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
@@ -44,7 +44,9 @@ def open_window(qtbot: Any, db: Database, settings: QSettings) -> MainWindow:
 
 
 @pytest.fixture
-def window(qtbot: Any, sqlite_db: Database, settings: QSettings) -> Iterator[MainWindow]:
+def window(
+    qtbot: Any, sqlite_db: Database, settings: QSettings
+) -> Iterator[MainWindow]:
     main = open_window(qtbot, sqlite_db, settings)
     yield main
     main.runner.stop()

@@ -27,7 +27,9 @@ def test_queued_jobs_run_on_the_pool_and_report_through_signals(
     started: list[tuple[int, int, str, int]] = []
     finished: dict[int, str] = {}
     runner.job_started.connect(lambda *args: started.append(args))
-    runner.job_finished.connect(lambda job_id, status: finished.update({job_id: status}))
+    runner.job_finished.connect(
+        lambda job_id, status: finished.update({job_id: status})
+    )
 
     runner.start()
     qtbot.waitUntil(lambda: len(finished) == 3, timeout=30_000)
@@ -41,7 +43,9 @@ def test_queued_jobs_run_on_the_pool_and_report_through_signals(
     assert jobs.stats(sqlite_db).counts == {JobStatus.READY: 2, JobStatus.FAILED: 1}
 
 
-def test_stopping_the_runner_leaves_no_job_running(qtbot: Any, sqlite_db: Database) -> None:
+def test_stopping_the_runner_leaves_no_job_running(
+    qtbot: Any, sqlite_db: Database
+) -> None:
     client = add_client(sqlite_db, parse_intake(example("general")))
     jobs.enqueue(sqlite_db, [(client, "nutrition"), (client, "workout")])
     runner = QueueRunner(sqlite_db, threads=1, config=FAST, poll_ms=50)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import threading
 from datetime import datetime
 from typing import Any
@@ -76,7 +77,7 @@ def test_transient_failures_succeed_within_three_attempts_with_growing_delays(
     assert record is not None and record.status is JobStatus.READY
     assert record.attempts == 3
     assert [e["kind"] for e in record.errors] == ["io", "io"]
-    gaps = [(b - a).total_seconds() for a, b in zip(attempts, attempts[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(attempts)]
     assert gaps[0] >= 0.2
     assert gaps[1] >= 0.4
     assert gaps[1] > gaps[0]
@@ -144,7 +145,9 @@ def test_planning_a_named_type_that_does_not_fit_one_client_is_refused(
         plan_packets(db, [999], "nutrition")
 
 
-def test_stopping_the_worker_leaves_nothing_running(db: Database, client_id: int) -> None:
+def test_stopping_the_worker_leaves_nothing_running(
+    db: Database, client_id: int
+) -> None:
     jobs.enqueue(db, [(client_id, "nutrition"), (client_id, "workout")])
     started = threading.Event()
     release = threading.Event()

@@ -165,9 +165,7 @@ class ClientPanel(QWidget):
             status_text(status) if packet else "-",
             f"{packet.attempts}" if packet and packet.attempts else "-",
             f"{packet.page_count}" if packet and packet.page_count else "-",
-            packet.updated_at.astimezone().strftime("%d %b %H:%M")
-            if packet
-            else "-",
+            packet.updated_at.astimezone().strftime("%d %b %H:%M") if packet else "-",
         ]
         for column, text in enumerate(cells, start=1):
             item = QTableWidgetItem(text)
