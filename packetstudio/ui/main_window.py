@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
             "&Search clients", self.focus_search, std.Find
         )
         self.samples_action = self._action("Load &sample clients", self.load_samples)
+        self.import_action = self._action("&Import from CSV...", self.import_clients)
+        self.export_csv_action = self._action("E&xport to CSV...", self.export_clients)
         self.generate_action = self._action(
             "&Generate selected packets", self.generate_selected, "Ctrl+G"
         )
@@ -215,6 +217,9 @@ class MainWindow(QMainWindow):
         clients = menus.addMenu("&Clients")
         for action in (self.new_action, self.edit_action, self.search_action):
             clients.addAction(action)
+        clients.addSeparator()
+        clients.addAction(self.import_action)
+        clients.addAction(self.export_csv_action)
         clients.addSeparator()
         clients.addAction(self.samples_action)
         packets = menus.addMenu("&Packets")
@@ -406,6 +411,22 @@ class MainWindow(QMainWindow):
         add_clients(self.db, intakes)
         self.client_model.reload()
         self.statusBar().showMessage(f"Added {len(intakes)} sample clients", 5000)
+
+    @Slot()
+    def import_clients(self) -> None:
+        """Bring in clients from an online form's CSV export."""
+        from packetstudio.ui.import_wizard import import_clients_csv
+
+        if import_clients_csv(self, self.db, self.settings) is not None:
+            self.client_model.reload()
+
+    @Slot()
+    def export_clients(self) -> None:
+        from packetstudio.ui.import_wizard import export_clients_csv
+
+        written = export_clients_csv(self, self.db, self.settings)
+        if written is not None:
+            self.statusBar().showMessage(f"Exported the clients to {written}", 8000)
 
     def offer_samples(self) -> None:
         """On an empty database, offer sample clients so newcomers see it work."""

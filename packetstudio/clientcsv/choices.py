@@ -1,0 +1,193 @@
+"""The other words people use for each choice of the intake.
+
+An online form offers its own option texts ("Lose weight", "Resistance
+bands", "Lactose"). Each is matched as a whole, after lower-casing, removing
+accents and punctuation and making each word singular; a text that is none of
+a value's words or synonyms is not guessed at but reported. A synonym must
+belong to one value only (a test checks it), so "nuts" is deliberately not
+here: it could be peanuts or tree nuts.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from packetstudio.vocabulary import (
+    ActivityLevel,
+    Allergen,
+    BodyArea,
+    ClientType,
+    DietType,
+    Equipment,
+    Experience,
+    Goal,
+    InjuryStatus,
+    SeasonPhase,
+    Sex,
+    Side,
+    WorkoutTime,
+)
+
+SYNONYMS: dict[StrEnum, tuple[str, ...]] = {
+    Sex.FEMALE: ("f", "woman", "girl"),
+    Sex.MALE: ("m", "man", "boy"),
+    ClientType.GENERAL: ("general fitness", "general client", "adult", "fitness"),
+    ClientType.ATHLETE: ("sport", "sports", "competitive athlete", "athletic"),
+    ClientType.YOUTH: ("junior", "kid", "child", "teen", "teenager", "under 18"),
+    ClientType.RECOVERY: (
+        "rehab",
+        "rehabilitation",
+        "injury recovery",
+        "recovering from injury",
+        "returning from injury",
+        "return to activity",
+        "post injury",
+    ),
+    Goal.FAT_LOSS: (
+        "lose fat",
+        "lose weight",
+        "weight loss",
+        "lose body fat",
+        "get lean",
+        "slim down",
+    ),
+    Goal.MAINTENANCE: ("maintain", "maintain weight", "maintain my weight"),
+    Goal.MUSCLE_GAIN: (
+        "build muscle",
+        "gain muscle",
+        "muscle",
+        "muscle building",
+        "gain weight",
+        "bulk",
+        "hypertrophy",
+    ),
+    Goal.PERFORMANCE: (
+        "athletic performance",
+        "sport performance",
+        "sports performance",
+        "improve performance",
+    ),
+    Goal.GENERAL_HEALTH: (
+        "health",
+        "general fitness",
+        "get fit",
+        "get healthy",
+        "stay healthy",
+        "be healthier",
+        "overall health",
+        "wellness",
+        "feel better",
+    ),
+    ActivityLevel.SEDENTARY: (
+        "inactive",
+        "not active",
+        "little or no exercise",
+        "desk job",
+        "mostly sitting",
+        "none",
+    ),
+    ActivityLevel.LIGHTLY_ACTIVE: (
+        "light",
+        "lightly",
+        "slightly active",
+        "somewhat active",
+        "a little active",
+    ),
+    ActivityLevel.MODERATELY_ACTIVE: ("moderate", "moderately", "active"),
+    ActivityLevel.VERY_ACTIVE: ("very", "highly active"),
+    ActivityLevel.EXTRA_ACTIVE: ("extra", "extremely active", "super active"),
+    Experience.BEGINNER: (
+        "new",
+        "novice",
+        "none",
+        "new to training",
+        "never trained",
+        "just starting",
+    ),
+    Experience.INTERMEDIATE: ("some", "some experience", "moderate"),
+    Experience.ADVANCED: ("experienced", "very experienced", "expert"),
+    DietType.OMNIVORE: (
+        "none",
+        "no",
+        "no restrictions",
+        "no special diet",
+        "everything",
+        "anything",
+        "normal",
+        "regular",
+        "omnivorous",
+    ),
+    DietType.VEGETARIAN: ("veggie", "lacto ovo vegetarian"),
+    DietType.VEGAN: ("plant based",),
+    DietType.PESCATARIAN: ("pescetarian",),
+    DietType.KETO: ("ketogenic",),
+    SeasonPhase.OFF_SEASON: ("offseason", "off"),
+    SeasonPhase.PRE_SEASON: ("preseason", "pre"),
+    SeasonPhase.IN_SEASON: ("during the season", "competing", "competition season"),
+    SeasonPhase.TRANSITION: ("between seasons", "post season", "postseason"),
+    Equipment.BODYWEIGHT: (
+        "body weight",
+        "bodyweight only",
+        "body weight only",
+        "no equipment",
+        "none",
+    ),
+    Equipment.DUMBBELLS: ("db",),
+    Equipment.BARBELL: ("barbell and plates", "olympic bar", "squat rack"),
+    Equipment.KETTLEBELLS: ("kb",),
+    Equipment.MACHINES: ("weight machines", "gym machines", "resistance machines"),
+    Equipment.CABLES: ("cable machine", "cable station"),
+    Equipment.BANDS: ("resistance bands", "elastic bands", "loop bands"),
+    Equipment.PULL_UP_BAR: ("pullup bar", "chin up bar", "chinup bar"),
+    Equipment.BENCH: ("weight bench", "adjustable bench"),
+    Equipment.CARDIO_MACHINES: (
+        "cardio",
+        "cardio equipment",
+        "treadmill",
+        "exercise bike",
+        "stationary bike",
+        "rowing machine",
+        "rower",
+        "elliptical",
+        "cross trainer",
+    ),
+    Allergen.PEANUTS: ("groundnuts",),
+    Allergen.TREE_NUTS: ("almonds", "walnuts", "cashews", "hazelnuts", "pecans"),
+    Allergen.DAIRY: ("milk", "lactose", "lactose intolerance", "dairy products"),
+    Allergen.EGGS: (),
+    Allergen.GLUTEN: ("wheat", "coeliac", "celiac", "coeliac disease"),
+    Allergen.SOY: ("soya", "soybeans"),
+    Allergen.SHELLFISH: ("shrimp", "prawns", "crustaceans"),
+    Allergen.SESAME: ("sesame seeds",),
+    BodyArea.NECK: ("cervical spine",),
+    BodyArea.SHOULDER: ("rotator cuff",),
+    BodyArea.UPPER_BACK: ("mid back", "middle back", "thoracic", "thoracic spine"),
+    BodyArea.LOWER_BACK: ("low back", "lumbar", "lumbar spine"),
+    Side.LEFT: ("l", "left side"),
+    Side.RIGHT: ("r", "right side"),
+    Side.BOTH: ("both sides", "left and right", "bilateral"),
+    InjuryStatus.ACUTE: ("new", "recent"),
+    InjuryStatus.RECOVERING: ("healing", "getting better", "improving"),
+    InjuryStatus.CHRONIC: ("ongoing", "long term", "recurring"),
+    InjuryStatus.HEALED: ("recovered", "fully healed", "resolved", "old"),
+    WorkoutTime.MORNING: ("early morning", "am", "before work"),
+    WorkoutTime.MIDDAY: ("noon", "lunch", "lunchtime", "around noon", "mid day"),
+    WorkoutTime.EVENING: ("after work", "pm", "night"),
+}
+
+# Whole answers that mean "nothing to list" in a checkbox or list question.
+NONE_ANSWERS = (
+    "none",
+    "no",
+    "n a",
+    "na",
+    "nil",
+    "nothing",
+    "not applicable",
+    "none of the above",
+    "no allergies",
+    "no injuries",
+)
+
+YES_WORDS = ("yes", "y", "true", "1", "x", "checked")
+NO_WORDS = ("no", "n", "false", "0", "not", "unchecked")
