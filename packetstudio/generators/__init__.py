@@ -2,7 +2,9 @@
 
 No Qt and no database here. Each packet type has a module with a
 ``generate(intake, library, as_of)`` function; :func:`generate` dispatches to
-it after checking that the packet type applies to the client.
+it after checking that the packet type applies to the client. The other
+modules are the steps those functions use: :mod:`.training` gathers the
+exercise ones, and :mod:`.nutrition` names the food ones.
 """
 
 from __future__ import annotations
