@@ -124,6 +124,53 @@ def _add_clients_commands(commands: Any) -> None:
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(run=_clients_show)
 
+    _add_clients_import(sub)
+    export = sub.add_parser("export", help="write every client to a CSV file")
+    export.add_argument("file", type=Path, metavar="FILE.csv")
+    export.add_argument(
+        "--force", action="store_true", help="replace the file if it exists"
+    )
+    export.set_defaults(run=_clients_export)
+
+
+def _add_clients_import(sub: Any) -> None:
+    importing = sub.add_parser(
+        "import", help="add clients from a CSV export of an online intake form"
+    )
+    importing.add_argument("file", type=Path, metavar="FILE.csv")
+    importing.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="which intake field each column gives (JSON; default: the mapping "
+        "saved by the last import in the app, else guessed from the headers)",
+    )
+    importing.add_argument(
+        "--save-mapping",
+        type=Path,
+        metavar="FILE",
+        help="write the mapping used to FILE, to correct and pass to --mapping",
+    )
+    importing.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every row and write the report, but change nothing",
+    )
+    importing.add_argument(
+        "--on-duplicate",
+        choices=["skip", "update"],
+        help="for a client already there (same name and date of birth): skip "
+        "the row, or save it as their new intake (default: ask)",
+    )
+    importing.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="where to list rows with errors (default: FILE-errors.csv beside "
+        "the import file)",
+    )
+    importing.set_defaults(run=_clients_import)
+
 
 def _clients_add(args: argparse.Namespace) -> int:
     intake = read_intake(args.intake)
@@ -196,6 +243,158 @@ def _clients_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _clients_import(args: argparse.Namespace) -> int:
+    from packetstudio import clientcsv as csvio
+
+    try:
+        table = csvio.read_csv(args.file)
+        mapping = csvio.load_mapping(args.mapping) if args.mapping else None
+    except (csvio.CsvReadError, csvio.MappingError) as exc:
+        raise UserError(str(exc)) from None
+    if not table.rows:
+        raise UserError(f"{args.file}: has a header row but no answers")
+    db = _open_database(args)
+    try:
+        plan = csvio.plan_import(db, table, mapping or _saved_mapping(db))
+        _prepare_import(args, plan)
+        if args.dry_run:
+            _print_dry_run(plan)
+            return EXIT_OK
+        choice = _duplicate_choice(args, plan)
+        result = csvio.apply_import(db, plan, default=choice)
+    except csvio.ImportConflict as exc:
+        print(f"packetstudio: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        db.close()
+    print(
+        f"Imported {_count(len(result.created), 'new client')}, updated "
+        f"{len(result.updated)}, skipped {_count(result.skipped, 'duplicate')}."
+    )
+    return EXIT_OK
+
+
+def _saved_mapping(db: Database) -> Any:
+    from packetstudio.clientcsv import ImportMapping, load_saved_mapping
+
+    saved = load_saved_mapping(db)
+    if saved is not None:
+        print("Using the column mapping saved by the last import.", file=sys.stderr)
+    return saved or ImportMapping()
+
+
+def _prepare_import(args: argparse.Namespace, plan: Any) -> None:
+    """Say how the file was read, save the mapping and write the report."""
+    from packetstudio.clientcsv import (
+        RowStatus,
+        default_report_path,
+        save_mapping,
+        write_report,
+    )
+    from packetstudio.clientcsv.reading import describe_format
+
+    print(f"Read {args.file} ({describe_format(plan.table)})", file=sys.stderr)
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.save_mapping:
+        _write_or_fail(args.save_mapping, lambda p: save_mapping(plan.mapping, p))
+    rejected = plan.count(RowStatus.INVALID)
+    if not rejected:
+        return
+    report = args.report or default_report_path(args.file)
+    _write_or_fail(report, lambda p: write_report(plan, p))
+    verb = (
+        "would not be" if args.dry_run else ("was not" if rejected == 1 else "were not")
+    )
+    print(
+        f"{_count(rejected, 'row')} with errors {verb} imported; see {report}",
+        file=sys.stderr,
+    )
+
+
+def _write_or_fail(path: Path, write: Callable[[Path], object]) -> None:
+    try:
+        write(path)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be written ({exc.strerror})") from None
+
+
+def _print_dry_run(plan: Any) -> None:
+    from packetstudio.clientcsv import RowStatus
+
+    print(
+        f"Dry run, nothing changed: {_count(plan.count(RowStatus.NEW), 'new client')}"
+        f", {_count(plan.count(RowStatus.DUPLICATE), 'duplicate')}, "
+        f"{_count(plan.count(RowStatus.INVALID), 'row')} with errors."
+    )
+
+
+def _duplicate_choice(args: argparse.Namespace, plan: Any) -> Any:
+    """Return what to do with duplicates: as given, as answered, or skip."""
+    from packetstudio.clientcsv import DuplicateChoice, RowStatus
+
+    if args.on_duplicate:
+        return DuplicateChoice(args.on_duplicate)
+    duplicates = plan.with_status(RowStatus.DUPLICATE)
+    if not duplicates:
+        return DuplicateChoice.SKIP
+    if not sys.stdin.isatty():
+        print(
+            f"{_count(len(duplicates), 'row')} match clients already there (same "
+            "name and date of birth) and will be skipped; use --on-duplicate "
+            "update to save them as new intakes.",
+            file=sys.stderr,
+        )
+        return DuplicateChoice.SKIP
+    print("These rows match clients already there:", file=sys.stderr)
+    for row in duplicates[:_SHOWN_DUPLICATES]:
+        same = (
+            f"client {row.duplicate_of}"
+            if row.duplicate_of is not None
+            else f"row {row.duplicate_of_row}"
+        )
+        print(f"  row {row.number}: {row.name} (same as {same})", file=sys.stderr)
+    if len(duplicates) > _SHOWN_DUPLICATES:
+        print(f"  and {len(duplicates) - _SHOWN_DUPLICATES} more", file=sys.stderr)
+    print(
+        "Update them with these answers [u] or skip them [s]? [s/u] ",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+    answer = sys.stdin.readline().strip().lower()
+    updating = answer in {"u", "update"}
+    return DuplicateChoice.UPDATE if updating else DuplicateChoice.SKIP
+
+
+_SHOWN_DUPLICATES = 10
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _clients_export(args: argparse.Namespace) -> int:
+    from packetstudio.clientcsv import write_clients_csv
+
+    path: Path = args.file
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
+    if path.exists() and not args.force:
+        raise UserError(f"{path} already exists; use --force to replace it")
+    if not path.parent.is_dir():
+        raise UserError(f"{path.parent}: no such folder")
+    db = _open_database(args)
+    try:
+        count = write_clients_csv(db, path)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be written ({exc.strerror})") from None
+    finally:
+        db.close()
+    print(f"Exported {_count(count, 'client')} to {path}")
+    return EXIT_OK
+
+
 # -- demo --------------------------------------------------------------------
 
 
@@ -248,6 +447,18 @@ def _add_generate_command(commands: Any) -> None:
     generate.add_argument(
         "--json", action="store_true", help="print the content as JSON"
     )
+    generate.add_argument(
+        "--pdf",
+        type=Path,
+        metavar="OUT.pdf",
+        help="write the handout PDF (with the default branding) to this file",
+    )
+    generate.add_argument(
+        "--template",
+        type=Path,
+        metavar="FILE",
+        help="render the PDF with this template instead of the bundled default",
+    )
     generate.set_defaults(run=_generate)
 
 
@@ -259,8 +470,54 @@ def _generate(args: argparse.Namespace) -> int:
         content = generate(PacketType(args.packet_type), intake)
     except NotApplicable as exc:
         raise UserError(str(exc)) from None
-    print(content.model_dump_json(indent=2))
+    if args.pdf is None or args.json:
+        print(content.model_dump_json(indent=2))
+    if args.pdf is not None:
+        pages = _write_handout(args, content.model_dump(mode="json"), intake)
+        print(f"Wrote {args.pdf} ({pages} pages)", file=sys.stderr)
     return EXIT_OK
+
+
+def _write_handout(
+    args: argparse.Namespace, content: dict[str, Any], intake: Intake
+) -> int:
+    """Render the handout and write it atomically; return its page count."""
+    from packetstudio.export import write_atomic
+    from packetstudio.pdf import Branding, render_handout
+    from packetstudio.templates import TemplateFailure, default_template
+
+    kind = PacketType(args.packet_type)
+    if args.template is None:
+        source = default_template(kind)
+    else:
+        source = _read_template(args.template)
+    day = date.fromisoformat(content["as_of"])
+    try:
+        handout = render_handout(
+            kind.value, content, source, Branding(), intake.full_name, day
+        )
+    except TemplateFailure as exc:
+        raise UserError(f"{args.template or 'the default template'}: {exc}") from None
+    target: Path = args.pdf
+    if not target.parent.is_dir():
+        raise UserError(f"{target.parent}: no such folder")
+    try:
+        write_atomic(target, handout.pdf, overwrite=True)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot be written ({exc.strerror})") from None
+    return handout.page_count
+
+
+def _read_template(path: Path) -> str:
+    """Read a template file, turning every way it can fail into a UserError."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 # -- packets and the queue ---------------------------------------------------
@@ -284,6 +541,16 @@ def _add_packets_commands(commands: Any) -> None:
     )
     enqueue.set_defaults(run=_packets_enqueue)
 
+    export = sub.add_parser("export", help="write ready handouts as PDF files")
+    whose = export.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--client", type=int, metavar="ID", help="one client")
+    whose.add_argument("--all", action="store_true", help="every client")
+    export.add_argument("--out", required=True, type=Path, metavar="DIR")
+    export.add_argument(
+        "--force", action="store_true", help="overwrite files that already exist"
+    )
+    export.set_defaults(run=_packets_export)
+
 
 def _packets_enqueue(args: argparse.Namespace) -> int:
     from packetstudio.queue.plan import PlanError, plan_packets
@@ -301,6 +568,31 @@ def _packets_enqueue(args: argparse.Namespace) -> int:
     for reason in plan.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
     print(f"Queued {len(job_ids)} packets")
+    return EXIT_OK
+
+
+def _packets_export(args: argparse.Namespace) -> int:
+    from packetstudio.export import ExportError, FileExists, export_clients
+
+    client_ids = None if args.all else [args.client]
+    db = _open_database(args)
+    try:
+        written = export_clients(db, args.out, client_ids, force=args.force)
+    except FileExists as exc:
+        raise UserError(f"{exc}; use --force to overwrite") from None
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"{args.out}: cannot be written ({exc.strerror})") from None
+    finally:
+        db.close()
+    if not written and not args.all:
+        raise UserError(
+            f"Client {args.client} has no ready packets; generate them first"
+        )
+    for path in written:
+        print(path)
+    print(f"Exported {len(written)} handouts to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 

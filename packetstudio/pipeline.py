@@ -11,6 +11,7 @@ import logging
 from datetime import date
 
 from packetstudio.generators import GENERATOR_VERSION, generate
+from packetstudio.pdf.render import render_handout
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import (
@@ -22,6 +23,8 @@ from packetstudio.queue.jobs import (
 )
 from packetstudio.store.clients import get_client
 from packetstudio.store.database import Database
+from packetstudio.store.settings import load_branding
+from packetstudio.store.templates import current_template
 from packetstudio.vocabulary import PacketType
 
 log = logging.getLogger(__name__)
@@ -30,15 +33,23 @@ log = logging.getLogger(__name__)
 def build(db: Database, job: ClaimedJob, as_of: date | None = None) -> PacketResult:
     """Make the packet for ``job`` from the client's current intake.
 
-    FIXME(pdf): stops at the content; rendering the handout PDF from its
-    template is still to be added here.
+    The handout is rendered with the packet type's current template and the
+    gym's stored branding.
     """
     client = get_client(db, job.client_id)
     content = generate(PacketType(job.packet_type), client.intake, as_of=as_of)
+    data = content.model_dump(mode="json")
+    source, template_version = current_template(db, job.packet_type)
+    branding = load_branding(db)
+    name, day = client.full_name, content.as_of
+    handout = render_handout(job.packet_type, data, source, branding, name, day)
     return PacketResult(
-        content=content.model_dump(mode="json"),
+        content=data,
         intake_version=client.intake_version,
         generator_version=GENERATOR_VERSION,
+        pdf=handout.pdf,
+        page_count=handout.page_count,
+        template_version=template_version,
     )
 
 

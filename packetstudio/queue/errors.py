@@ -18,6 +18,7 @@ from packetstudio.intake import IntakeError
 from packetstudio.library import LibraryError
 from packetstudio.queue.jobs import JobError
 from packetstudio.store.clients import ClientNotFound
+from packetstudio.templates.errors import TemplateFailure
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ def classify(exc: BaseException) -> JobError:
         return JobError(
             "invalid_intake",
             f"The client's intake is not valid ({exc}). Edit the client, then retry.",
+            permanent=True,
+        )
+    if isinstance(exc, TemplateFailure):
+        return JobError(
+            "template",
+            f"The handout template has an error ({exc}). "
+            "Fix or reset the template, then retry.",
             permanent=True,
         )
     if isinstance(exc, TemplateError):

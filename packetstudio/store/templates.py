@@ -1,0 +1,152 @@
+"""Staff-edited handout templates, stored with their history.
+
+The newest stored version of a packet type's template is the one in use;
+with none stored, the bundled default applies. Editing never overwrites: a
+save adds a version, and resetting stores the default as a new version, so
+every handout can say which template it was made with.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from packetstudio.pdf.branding import Branding
+from packetstudio.pdf.render import render_handout
+from packetstudio.store.database import Database
+from packetstudio.store.models import Template, utcnow
+from packetstudio.templates.defaults import (
+    SAMPLE_AS_OF,
+    default_template,
+    sample_client_name,
+    samples,
+)
+from packetstudio.vocabulary import PacketType
+
+log = logging.getLogger(__name__)
+
+MAX_NOTE = 200
+RESET_NOTE = "Reset to the default template"
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    """One stored version of a packet type's template."""
+
+    packet_type: str
+    version: int
+    body: str
+    note: str | None
+    created_at: datetime
+
+
+def check_template(packet_type: PacketType | str, source: str) -> None:
+    """Render ``source`` against the packet type's sample packets.
+
+    The samples are the example packet and the same packet needing a
+    physician first, so a template must handle both.
+
+    Raises:
+        TemplateFailure: the template cannot make a handout; the message
+            names the line.
+    """
+    kind = PacketType(packet_type)
+    name = sample_client_name(kind)
+    for content in samples(kind):
+        render_handout(kind.value, content, source, Branding(), name, SAMPLE_AS_OF)
+
+
+def current_template(
+    db: Database, packet_type: PacketType | str
+) -> tuple[str, int | None]:
+    """Return the template in use and its version (None for the default)."""
+    kind = PacketType(packet_type)
+    with db.read() as session:
+        row = _newest(session, kind)
+        if row is None:
+            return default_template(kind), None
+        return row.body, row.version
+
+
+def save_template(
+    db: Database, packet_type: PacketType | str, source: str, note: str = ""
+) -> int:
+    """Check and store an edited template as the next version; return it.
+
+    Raises:
+        TemplateFailure: the template is refused; nothing was stored.
+        ValueError: the note is longer than 200 characters.
+    """
+    kind = PacketType(packet_type)
+    if len(note) > MAX_NOTE:
+        raise ValueError(f"note: at most {MAX_NOTE} characters")
+    check_template(kind, source)
+    version = _store(db, kind, source, note or None)
+    log.info("Saved version %s of the %s template", version, kind.value)
+    return version
+
+
+def reset_template(db: Database, packet_type: PacketType | str) -> int:
+    """Store the bundled default as the next version; return its number.
+
+    The edited versions stay in the history.
+    """
+    kind = PacketType(packet_type)
+    version = _store(db, kind, default_template(kind), RESET_NOTE)
+    log.info("Reset the %s template to the default (version %s)", kind.value, version)
+    return version
+
+
+def template_history(
+    db: Database, packet_type: PacketType | str
+) -> list[TemplateVersion]:
+    """Return every stored version of a packet type's template, newest first."""
+    kind = PacketType(packet_type)
+    with db.read() as session:
+        rows = session.scalars(
+            select(Template)
+            .where(Template.packet_type == kind.value)
+            .order_by(Template.version.desc())
+        ).all()
+        return [_version(row) for row in rows]
+
+
+def _newest(session: Session, kind: PacketType) -> Template | None:
+    return session.scalars(
+        select(Template)
+        .where(Template.packet_type == kind.value)
+        .order_by(Template.version.desc())
+        .limit(1)
+    ).first()
+
+
+def _store(db: Database, kind: PacketType, body: str, note: str | None) -> int:
+    with db.write() as session:
+        latest = session.scalar(
+            select(func.max(Template.version)).where(Template.packet_type == kind.value)
+        )
+        version = (latest or 0) + 1
+        session.add(
+            Template(
+                packet_type=kind.value,
+                version=version,
+                body=body,
+                note=note,
+                created_at=utcnow(),
+            )
+        )
+        return version
+
+
+def _version(row: Template) -> TemplateVersion:
+    return TemplateVersion(
+        packet_type=row.packet_type,
+        version=row.version,
+        body=row.body,
+        note=row.note,
+        created_at=row.created_at,
+    )

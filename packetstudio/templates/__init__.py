@@ -1,0 +1,19 @@
+"""Handout templates: Jinja2 in a sandbox, rendering the handout markup.
+
+Each packet type has a bundled default in ``resources/templates``; staff may
+edit it, and the edits are stored with their history (see
+:mod:`packetstudio.store.templates`). The markup the templates produce is
+described in ``docs/templates.md``.
+"""
+
+from packetstudio.templates.defaults import default_template, sample_content
+from packetstudio.templates.errors import TemplateFailure, TemplateSecurityError
+from packetstudio.templates.sandbox import render_markup
+
+__all__ = [
+    "TemplateFailure",
+    "TemplateSecurityError",
+    "default_template",
+    "render_markup",
+    "sample_content",
+]
