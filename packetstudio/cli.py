@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ Command = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
+    multiprocessing.freeze_support()  # render processes in a frozen build
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
@@ -678,6 +681,13 @@ def _add_worker_command(commands: Any) -> None:
     )
     worker.add_argument("--threads", type=_positive, default=1, metavar="N")
     worker.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="processes rendering PDFs (default: one per thread; 0 renders in "
+        "the worker's threads)",
+    )
+    worker.add_argument(
         "--until-empty",
         action="store_true",
         help="stop once no job is queued or running",
@@ -686,14 +696,25 @@ def _add_worker_command(commands: Any) -> None:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    from packetstudio.pdf.pool import RenderPool
+    from packetstudio.pipeline import process
     from packetstudio.queue.worker import Worker
 
+    processes = args.threads if args.processes is None else args.processes
+    pool = RenderPool(processes) if processes > 0 else None
     db = _open_database(args)
-    worker = Worker(db, threads=args.threads, config=queue_config_from_env())
+    worker = Worker(
+        db,
+        threads=args.threads,
+        config=queue_config_from_env(),
+        process=process if pool is None else partial(process, render=pool),
+    )
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:
         stats = worker.run(until_empty=args.until_empty)
     finally:
+        if pool is not None:
+            pool.close()
         db.close()
     print(
         f"Worker stopped: {stats.ready} ready, {stats.failed} failed, "

@@ -8,10 +8,11 @@ lost its lease stores nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from packetstudio.generators import GENERATOR_VERSION, generate
-from packetstudio.pdf.render import render_handout
+from packetstudio.pdf.render import RenderedHandout, render_handout
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import (
@@ -29,12 +30,21 @@ from packetstudio.vocabulary import PacketType
 
 log = logging.getLogger(__name__)
 
+# render_handout's signature; a RenderPool renders the same in a process.
+Render = Callable[..., RenderedHandout]
 
-def build(db: Database, job: ClaimedJob, as_of: date | None = None) -> PacketResult:
+
+def build(
+    db: Database,
+    job: ClaimedJob,
+    as_of: date | None = None,
+    render: Render = render_handout,
+) -> PacketResult:
     """Make the packet for ``job`` from the client's current intake.
 
     The handout is rendered with the packet type's current template and the
-    gym's stored branding.
+    gym's stored branding, by ``render``: in this thread by default, or in a
+    :class:`~packetstudio.pdf.pool.RenderPool` process.
     """
     client = get_client(db, job.client_id)
     content = generate(PacketType(job.packet_type), client.intake, as_of=as_of)
@@ -42,7 +52,7 @@ def build(db: Database, job: ClaimedJob, as_of: date | None = None) -> PacketRes
     source, template_version = current_template(db, job.packet_type)
     branding = load_branding(db)
     name, day = client.full_name, content.as_of
-    handout = render_handout(job.packet_type, data, source, branding, name, day)
+    handout = render(job.packet_type, data, source, branding, name, day)
     return PacketResult(
         content=data,
         intake_version=client.intake_version,
@@ -54,7 +64,10 @@ def build(db: Database, job: ClaimedJob, as_of: date | None = None) -> PacketRes
 
 
 def process(
-    db: Database, job: ClaimedJob, config: QueueConfig = QueueConfig()
+    db: Database,
+    job: ClaimedJob,
+    config: QueueConfig = QueueConfig(),
+    render: Render = render_handout,
 ) -> JobStatus:
     """Carry out a claimed job and record its outcome; return the job's new status.
 
@@ -63,7 +76,7 @@ def process(
     which case nothing was stored.
     """
     try:
-        result = build(db, job)
+        result = build(db, job, render=render)
         jobs.finish(db, job, result)
         return JobStatus.READY
     except LeaseLost:

@@ -44,12 +44,13 @@ def fill_queue(db: Database, count: int = BATCH) -> list[int]:
 
 def start_worker(url: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
     env = os.environ | {"PACKETSTUDIO_LEASE_S": "2", "PACKETSTUDIO_BACKOFF_S": "0.1"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "packetstudio", "--db", url, "-v", "worker", *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("ab"),
-        env=env,
-    )
+    with log.open("ab") as stderr:  # the child keeps its own copy
+        return subprocess.Popen(
+            [sys.executable, "-m", "packetstudio", "--db", url, "-v", "worker", *extra],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=env,
+        )
 
 
 def wait_for_ready(db: Database, at_least: int, timeout: float = 120) -> None:

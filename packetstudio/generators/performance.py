@@ -774,9 +774,10 @@ def _conventions(unknown_sport: bool) -> list[str]:
 
 def _summary(intake: Intake, phase: SeasonPhase, strength_days: int) -> str:
     row = _PHASES[phase]
+    sessions = "session" if strength_days == 1 else "sessions"
     return (
-        f"A {label(phase).lower()} plan for {intake.sport}: {row.emphasis}, "
-        f"{strength_days} strength session(s) a week at {row.intensity} "
+        f"Your {label(phase).lower()} plan for {intake.sport}: {row.emphasis}, "
+        f"{strength_days} strength {sessions} a week at {row.intensity} "
         f"intensity and {row.volume} volume."
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
 from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import QSettings, QTimer
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from packetstudio import __version__
 from packetstudio.paths import user_log_dir
+from packetstudio.pdf.pool import RenderPool
+from packetstudio.pipeline import process
 from packetstudio.store import Database, DatabaseError, backup
 from packetstudio.store.database import sqlite_path
 from packetstudio.ui.main_window import MainWindow
@@ -73,7 +76,8 @@ def run_app(url: str) -> int:
     _automatic_backup(url)
     settings = QSettings()
     threads = int(str(settings.value("queue/threads", DEFAULT_THREADS)))
-    runner = QueueRunner(db, threads=threads)
+    pool = RenderPool(threads)
+    runner = QueueRunner(db, threads=threads, process=partial(process, render=pool))
     window = MainWindow(db, runner, settings)
     window.show()
     runner.start()
@@ -83,5 +87,6 @@ def run_app(url: str) -> int:
         return app.exec()
     finally:
         runner.stop()
+        pool.close()
         db.close()
         log.info("PacketStudio stopped")

@@ -11,9 +11,10 @@ import logging
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from packetstudio import pipeline
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import ClaimedJob, QueueConfig
-from packetstudio.queue.worker import LeaseKeeper, new_worker_id, work_one
+from packetstudio.queue.worker import LeaseKeeper, Process, new_worker_id, work_one
 from packetstudio.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class _JobRunnable(QRunnable):
         self._config = runner.config
         self._keeper = runner.keeper
         self._relay = runner.relay
+        self._process = runner.process
 
     def run(self) -> None:
         found = False
@@ -56,6 +58,7 @@ class _JobRunnable(QRunnable):
                 self._worker_id,
                 self._config,
                 self._keeper,
+                self._process,
                 on_claimed=self._announce,
             )
             if outcome is not None:
@@ -95,11 +98,13 @@ class QueueRunner(QObject):
         threads: int = 2,
         config: QueueConfig = QueueConfig(),
         poll_ms: int = 2000,
+        process: Process = pipeline.process,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.config = config
+        self.process = process
         self.worker_id = new_worker_id()
         self.keeper = LeaseKeeper(db, config)
         self.relay = _Relay(self)

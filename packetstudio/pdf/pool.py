@@ -1,0 +1,103 @@
+"""Rendering handouts in worker processes, so a batch uses every core.
+
+ReportLab is pure-Python work that holds the GIL: measured here on 2 cores,
+two threads render 1.01-1.05x faster than one, two processes 1.91-1.95x.
+The queue's threads therefore hand each render to a process and wait for it,
+which also keeps the GUI thread free while a batch runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date
+from typing import Any
+
+from packetstudio.pdf.branding import Branding
+from packetstudio.pdf.render import RenderedHandout, render_handout
+
+log = logging.getLogger(__name__)
+
+
+def _follow_parent(parent: int) -> None:
+    """In a render process: exit when the process that started it is gone.
+
+    A worker killed outright (power cut, SIGKILL) cannot stop its pool; its
+    render processes would otherwise wait for work forever.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
+class RenderPoolBroken(OSError):
+    """A render process died; the pool was restarted and the job may retry."""
+
+
+class RenderPool:
+    """A pool of processes that render handouts; a drop-in for render_handout.
+
+    Processes start on first use (with the "spawn" method, which is safe
+    beside Qt's threads) and are reused; each registers the fonts once.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.processes = max(1, processes)
+        self._lock = threading.Lock()
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_follow_parent,
+            initargs=(os.getpid(),),
+        )
+
+    def __call__(
+        self,
+        packet_type: str,
+        content: Any,
+        template_source: str,
+        branding: Branding,
+        client_name: str,
+        as_of: date,
+    ) -> RenderedHandout:
+        """Render in a pool process; the same arguments as render_handout."""
+        with self._lock:
+            executor = self._executor
+        future = executor.submit(
+            render_handout,
+            packet_type,
+            content,
+            template_source,
+            branding,
+            client_name,
+            as_of,
+        )
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._restart(executor)
+            raise RenderPoolBroken("a render process stopped unexpectedly") from None
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                log.warning("A render process died; starting the pool again")
+                self._executor = self._start()
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the processes once the renders in progress are done."""
+        with self._lock:
+            self._executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,126 @@
+"""Rendering in worker processes: same handouts, errors carried back, recovery."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from packetstudio import pipeline
+from packetstudio.generators import generate
+from packetstudio.intake import parse_intake
+from packetstudio.pdf.branding import Branding
+from packetstudio.pdf.pool import RenderPool, RenderPoolBroken
+from packetstudio.pdf.render import render_handout
+from packetstudio.queue import jobs
+from packetstudio.queue.jobs import JobStatus
+from packetstudio.queue.worker import Worker
+from packetstudio.store import Database
+from packetstudio.store.clients import add_client
+from packetstudio.templates.defaults import default_template
+from packetstudio.templates.errors import TemplateFailure
+from packetstudio.vocabulary import PacketType
+from tests.conftest import example
+
+DAY = date(2026, 12, 3)
+WORKOUT = PacketType.WORKOUT
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[RenderPool]:
+    rendering = RenderPool(2)
+    yield rendering
+    rendering.close()
+
+
+def arguments(template: str | None = None) -> tuple[object, ...]:
+    intake = parse_intake(example("general"))
+    content = generate(WORKOUT, intake, as_of=DAY).model_dump(mode="json")
+    source = template if template is not None else default_template(WORKOUT)
+    return ("workout", content, source, Branding(), "Maria Lopez", DAY)
+
+
+def test_a_pool_renders_the_same_handout_as_the_thread(pool: RenderPool) -> None:
+    here = render_handout(*arguments())  # type: ignore[arg-type]
+    there = pool(*arguments())  # type: ignore[arg-type]
+    assert there.page_count == here.page_count
+    pages = PdfReader(io.BytesIO(there.pdf)).pages
+    text = "".join(page.extract_text() for page in pages)
+    assert "Maria Lopez" in text
+    assert f"Page 1 of {here.page_count}" in text
+
+
+def test_a_template_error_in_a_process_comes_back_with_its_line(
+    pool: RenderPool,
+) -> None:
+    broken = default_template(WORKOUT) + "\n{% if %}\n"
+    with pytest.raises(TemplateFailure) as caught:
+        pool(*arguments(broken))  # type: ignore[arg-type]
+    assert caught.value.lineno is not None
+
+
+def test_a_dead_render_process_is_replaced(pool: RenderPool) -> None:
+    pool(*arguments())  # type: ignore[arg-type]
+    for process in list(pool._executor._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+    with pytest.raises(RenderPoolBroken):
+        pool(*arguments())  # type: ignore[arg-type]
+    assert pool(*arguments()).page_count > 0  # type: ignore[arg-type]
+
+
+def test_a_worker_rendering_in_processes_makes_ready_packets(
+    sqlite_db: Database, pool: RenderPool
+) -> None:
+    client = add_client(sqlite_db, parse_intake(example("general")))
+    jobs.enqueue(sqlite_db, [(client, "nutrition"), (client, "workout")])
+    process = partial(pipeline.process, render=pool)
+    Worker(sqlite_db, threads=2, idle_s=0.02, process=process).run(until_empty=True)
+    assert jobs.stats(sqlite_db).counts == {JobStatus.READY: 2}
+
+
+def test_render_processes_exit_when_their_worker_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from packetstudio.pdf.pool import RenderPool\n"
+        "pool = RenderPool(1)\n"
+        "pool._executor.submit(time.sleep, 0).result()\n"
+        "print(*[p.pid for p in pool._executor._processes.values()], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as worker:
+        assert worker.stdout is not None
+        children = [int(pid) for pid in worker.stdout.readline().split()]
+        assert children
+        worker.kill()
+        worker.wait(10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return "Z"
