@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
 
 from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
@@ -205,10 +205,118 @@ def test_printing_to_a_pdf_file_prints_every_page(
     assert packets, "packets with a PDF"
     expected = sum(p.page_count or 0 for p in packets)
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    # Screen resolution: the same code path as a real printer, a tenth of
+    # the pixels of 1200 dpi.
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
     pdfs = [pdf for _, pdf in window._pdfs(packets)]
     assert window.print_to(printer, pdfs) == expected
     assert len(PdfReader(out).pages) == expected
+
+
+def generated_client(qtbot: Any, window: MainWindow) -> int:
+    """Add the general example client and generate its suggested packets."""
+    client_id = add_client(window.db, parse_intake(example("general")))
+    window.client_model.reload()
+    window.select_client(client_id)
+    with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
+        qtbot.mouseClick(button(window, "generate_selected"), Qt.MouseButton.LeftButton)
+    return client_id
+
+
+def test_the_preview_shows_the_real_pdf_with_its_pages(
+    qtbot: Any, window: MainWindow
+) -> None:
+    generated_client(qtbot, window)
+    window.client_panel.select_type("workout")
+    packet = window.client_panel.packets["workout"]
+    assert packet.page_count and packet.page_count > 1
+    qtbot.waitUntil(lambda: window.preview.page_count == packet.page_count)
+    assert window.preview.title.text() == "Preview: Workout"
+    assert window.preview.page_label.text() == f"1 / {packet.page_count}"
+
+    qtbot.mouseClick(window.preview.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.preview.page_label.text() == f"2 / {packet.page_count}"
+    )
+
+
+def test_exporting_ticked_packets_writes_pdf_files_to_the_chosen_folder(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generated_client(qtbot, window)
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(tmp_path)
+    )
+    qtbot.mouseClick(button(window, "export_selected"), Qt.MouseButton.LeftButton)
+
+    written = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert len(written) == 2
+    assert all(name.startswith("Lopez_Maria_") for name in written)
+    for path in tmp_path.glob("*.pdf"):
+        assert "Maria Lopez" in PdfReader(path).pages[0].extract_text()
+    assert window.settings.value("export/folder") == str(tmp_path)
+
+
+def test_a_new_client_typed_into_the_form_is_saved_and_generated(
+    qtbot: Any, window: MainWindow
+) -> None:
+    seen: dict[str, str] = {}
+
+    def fill_the_form() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        field = lambda name: dialog.findChild(QWidget, name)  # noqa: E731
+        type_text(field("full_name"), "Zoë Ångström")
+        pick(qtbot, field("sex"), "Female")
+        qtbot.keyClicks(field("date_of_birth"), "1988-02-29")
+        qtbot.keyClicks(field("height_cm"), "171")
+        qtbot.keyClicks(field("weight_kg"), "900")
+        pick(qtbot, field("goal"), "Maintenance")
+        pick(qtbot, field("activity_level"), "Moderately")
+        error = field("error_weight_kg")
+        qtbot.waitUntil(lambda: "between 20 and 350 kg" in error.text())
+        seen["error"] = error.text()
+        seen["save enabled"] = str(field("save").isEnabled())
+        qtbot.keyClick(
+            field("weight_kg"), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+        )
+        qtbot.keyClicks(field("weight_kg"), "64")
+        qtbot.waitUntil(lambda: field("save").isEnabled())
+        qtbot.mouseClick(field("save"), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_the_form)
+    with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
+        qtbot.mouseClick(button(window, "new_client"), Qt.MouseButton.LeftButton)
+
+    assert seen["error"].startswith("Weight must be between 20 and 350 kg")
+    assert seen["save enabled"] == "False", "Save stays off while invalid"
+    assert visible_names(window) == ["Zoë Ångström"]
+    client = window.client_panel.client
+    assert client is not None and client.intake.weight_kg == 64
+    statuses = {p.packet_type: p.status for p in window.client_panel.packets.values()}
+    assert statuses == {"nutrition": "ready", "workout": "ready"}
+
+
+def pick(qtbot: Any, combo: Any, text: str) -> None:
+    """Choose the combo item starting with ``text`` using the arrow keys."""
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText().startswith(text):
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    raise AssertionError(f"no item {text!r}")
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, one key event per character.
+
+    QTest's key clicks only know ASCII; a keyboard (or an input method)
+    sends such events for "ë" and "Å".
+    """
+    for character in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, character)
+            QApplication.sendEvent(widget, event)
