@@ -62,6 +62,17 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db.close()
 
 
+def shown_statuses(window: MainWindow) -> dict[str, str]:
+    return {p.packet_type: p.status for p in window.client_panel.packets.values()}
+
+
+def wait_shown_ready(qtbot: Any, window: MainWindow, *types: str) -> None:
+    """Wait until the client panel shows these packets ready (it refreshes soon
+    after jobs finish, not on every one)."""
+    expected = dict.fromkeys(types, "ready")
+    qtbot.waitUntil(lambda: shown_statuses(window) == expected, timeout=5000)
+
+
 def button(window: MainWindow, name: str) -> QPushButton:
     found = window.findChild(QPushButton, name)
     assert found is not None, name
@@ -124,8 +135,7 @@ def test_generating_packets_for_a_client_shows_them_ready(
     with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
         qtbot.mouseClick(button(window, "generate_selected"), Qt.MouseButton.LeftButton)
 
-    statuses = {p.packet_type: p.status for p in window.client_panel.packets.values()}
-    assert statuses == {"nutrition": "ready", "workout": "ready"}
+    wait_shown_ready(qtbot, window, "nutrition", "workout")
     table = window.client_panel.table
     assert table.item(0, 1).text() == "Ready"
     assert window.client_model.index(0, 3).data() == "Ready"
@@ -201,6 +211,7 @@ def test_printing_to_a_pdf_file_prints_every_page(
     window.select_client(client_id)
     with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
         window.generate_selected()
+    wait_shown_ready(qtbot, window, "nutrition", "workout")
     packets = window.client_panel.ready_packets()
     assert packets, "packets with a PDF"
     expected = sum(p.page_count or 0 for p in packets)
@@ -223,6 +234,7 @@ def generated_client(qtbot: Any, window: MainWindow) -> int:
     window.select_client(client_id)
     with qtbot.waitSignals([window.runner.job_finished] * 2, timeout=60_000):
         qtbot.mouseClick(button(window, "generate_selected"), Qt.MouseButton.LeftButton)
+    wait_shown_ready(qtbot, window, "nutrition", "workout")
     return client_id
 
 
@@ -296,8 +308,7 @@ def test_a_new_client_typed_into_the_form_is_saved_and_generated(
     assert visible_names(window) == ["Zoë Ångström"]
     client = window.client_panel.client
     assert client is not None and client.intake.weight_kg == 64
-    statuses = {p.packet_type: p.status for p in window.client_panel.packets.values()}
-    assert statuses == {"nutrition": "ready", "workout": "ready"}
+    wait_shown_ready(qtbot, window, "nutrition", "workout")
 
 
 def pick(qtbot: Any, combo: Any, text: str) -> None:

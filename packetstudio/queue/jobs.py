@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -200,39 +201,72 @@ def enqueue(
     """Queue a packet of each (client id, packet type); return the job ids.
 
     A packet that already has a queued or running job keeps it: its id is
-    returned instead of a second job.
+    returned instead of a second job. The whole batch is one transaction of
+    a few set-wise statements, so queueing 1,000 packets takes moments.
     """
+    wanted = list(dict.fromkeys(requests))
     with db.write() as session:
         at = now_in(session)
-        return [_enqueue_one(session, c, t, config, at) for c, t in requests]
-
-
-def _enqueue_one(
-    session: Session,
-    client_id: int,
-    packet_type: str,
-    config: QueueConfig,
-    at: datetime,
-) -> int:
-    packet = session.scalars(
-        select(Packet).where(
-            Packet.client_id == client_id, Packet.packet_type == packet_type
-        )
-    ).one_or_none()
-    if packet is None:
-        packet = Packet(client_id=client_id, packet_type=packet_type, attempts=0)
-        session.add(packet)
+        packets = _packets_for(session, wanted)
+        active = _active_jobs(session, [p.id for p in packets.values()])
+        fresh = [
+            _new_job(packets[r], config, at)
+            for r in wanted
+            if packets[r].id not in active
+        ]
+        session.add_all(fresh)
+        for job in fresh:
+            _reset_packet(packets[(job.client_id, job.packet_type)], at)
         session.flush()
-    else:
-        active = session.scalar(
-            select(Job.id).where(Job.packet_id == packet.id, Job.status.in_(ACTIVE))
+        _mark_clients(session, {job.client_id for job in fresh}, JobStatus.QUEUED)
+        active.update({job.packet_id: job.id for job in fresh})
+        return [active[packets[r].id] for r in requests]
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _packets_for(
+    session: Session, wanted: list[tuple[int, str]]
+) -> dict[tuple[int, str], Packet]:
+    """Return the packet row of each request, creating the missing ones."""
+    packets: dict[tuple[int, str], Packet] = {}
+    for chunk in _chunks(sorted({c for c, _ in wanted})):
+        for packet in session.scalars(
+            select(Packet).where(Packet.client_id.in_(chunk))
+        ):
+            packets[(packet.client_id, packet.packet_type)] = packet
+    missing = [
+        Packet(client_id=c, packet_type=t, attempts=0)
+        for c, t in wanted
+        if (c, t) not in packets
+    ]
+    session.add_all(missing)
+    session.flush()
+    packets.update({(p.client_id, p.packet_type): p for p in missing})
+    return packets
+
+
+def _active_jobs(session: Session, packet_ids: list[int]) -> dict[int, int]:
+    """Return packet id -> id of its queued or running job."""
+    active: dict[int, int] = {}
+    for chunk in _chunks(packet_ids):
+        rows = session.execute(
+            select(Job.packet_id, Job.id).where(
+                Job.packet_id.in_(chunk), Job.status.in_(ACTIVE)
+            )
         )
-        if active is not None:
-            return active
-    job = Job(
+        active.update({packet_id: job_id for packet_id, job_id in rows})
+    return active
+
+
+def _new_job(packet: Packet, config: QueueConfig, at: datetime) -> Job:
+    return Job(
         packet_id=packet.id,
-        client_id=client_id,
-        packet_type=packet_type,
+        client_id=packet.client_id,
+        packet_type=packet.packet_type,
         status=JobStatus.QUEUED,
         attempts=0,
         max_attempts=config.max_attempts,
@@ -242,13 +276,24 @@ def _enqueue_one(
         created_at=at,
         updated_at=at,
     )
-    session.add(job)
+
+
+def _reset_packet(packet: Packet, at: datetime) -> None:
+    packet.status = JobStatus.QUEUED
     packet.error_message = None
     packet.error_kind = None
     packet.attempts = 0
-    _set_status(session, packet, JobStatus.QUEUED, at)
-    session.flush()
-    return job.id
+    packet.updated_at = at
+
+
+def _mark_clients(session: Session, client_ids: set[int], status: str) -> None:
+    for chunk in _chunks(sorted(client_ids)):
+        session.execute(
+            update(Client)
+            .where(Client.id.in_(chunk))
+            .values(packet_status=status)
+            .execution_options(synchronize_session=False)
+        )
 
 
 # -- claim, renew, finish, fail ---------------------------------------------

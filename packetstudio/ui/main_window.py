@@ -39,6 +39,7 @@ from packetstudio.store.clients import (
 )
 from packetstudio.store.database import Database, describe
 from packetstudio.store.packets import PacketRecord, packet_pdf, packets_for_client
+from packetstudio.ui.background import Background
 from packetstudio.ui.client_model import CLIENT_ID_ROLE, ClientTableModel
 from packetstudio.ui.client_panel import ClientPanel
 from packetstudio.ui.labels import STATUS_WORDS, compact_rows
@@ -76,6 +77,13 @@ class MainWindow(QMainWindow):
         self.client_panel = ClientPanel()
         self.preview = PreviewPanel()
         self.queue_panel = QueuePanel(db)
+        self.background = Background(self)
+        self._job_clients: dict[int, int] = {}
+        self._dirty_clients: set[int] = set()
+        self._dirty_timer = QTimer(self)
+        self._dirty_timer.setSingleShot(True)
+        self._dirty_timer.setInterval(250)
+        self._dirty_timer.timeout.connect(self._refresh_dirty)
         self._build_layout()
         self._build_actions()
         self._connect()
@@ -298,6 +306,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         self.save_state()
+        self.background.wait()
         self.queue_panel.timer.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
 
@@ -446,11 +455,8 @@ class MainWindow(QMainWindow):
     @Slot(int, list)
     def generate(self, client_id: int, packet_types: list[str]) -> None:
         """Queue the given packet types for one client."""
-        ids = jobs.enqueue(self.db, [(client_id, t) for t in packet_types])
-        self.statusBar().showMessage(f"Queued {len(ids)} packets", 5000)
-        self.runner.wake()
-        self.queue_panel.refresh()
-        self.refresh_client(client_id)
+        requests = [(client_id, t) for t in packet_types]
+        self._queue(requests, f"Queued {len(requests)} packets")
 
     @Slot()
     def generate_selected(self) -> None:
@@ -464,14 +470,35 @@ class MainWindow(QMainWindow):
         ids = self.selected_client_ids()
         if not ids:
             return
-        plan = plan_packets(self.db, ids, "all")
-        jobs.enqueue(self.db, plan.requests)
-        self.statusBar().showMessage(
-            f"Queued {len(plan.requests)} packets for {len(ids)} clients", 5000
+
+        def plan_and_queue() -> int:
+            plan = plan_packets(self.db, ids, "all")
+            return len(jobs.enqueue(self.db, plan.requests))
+
+        self.background.run(
+            plan_and_queue,
+            lambda count: self._queued(
+                f"Queued {count} packets for {len(ids)} clients"
+            ),
+            lambda exc: show_error(self, "Could not queue the packets", exc),
         )
+
+    def _queue(self, requests: list[tuple[int, str]], message: str) -> None:
+        """Queue packets off the GUI thread (a batch can be large)."""
+        self.background.run(
+            lambda: jobs.enqueue(self.db, requests),
+            lambda _ids: self._queued(message),
+            lambda exc: show_error(self, "Could not queue the packets", exc),
+        )
+
+    def _queued(self, message: str) -> None:
+        self.statusBar().showMessage(message, 5000)
         self.runner.wake()
-        self.queue_panel.refresh()
+        self.queue_panel.refresh_soon()
         self.client_model.reload()
+        shown = self.client_panel.client
+        if shown is not None:
+            self._mark_dirty(shown.id)
 
     @Slot(str)
     def _packet_changed(self, packet_type: str) -> None:
@@ -509,16 +536,32 @@ class MainWindow(QMainWindow):
             self.client_panel.show_client(shown, packets_for_client(self.db, client_id))
             self._show_preview(self.client_panel.current_type())
 
+    def _mark_dirty(self, client_id: int) -> None:
+        """Refresh this client soon; many jobs ending at once cost one refresh."""
+        self._dirty_clients.add(client_id)
+        if not self._dirty_timer.isActive():
+            self._dirty_timer.start()
+
+    @Slot()
+    def _refresh_dirty(self) -> None:
+        dirty, self._dirty_clients = self._dirty_clients, set()
+        for client_id in dirty:
+            self.refresh_client(client_id)
+
     @Slot(int, int, str, int)
-    def _job_changed(self, _job_id: int, client_id: int, *_rest: object) -> None:
-        self.refresh_client(client_id)
+    def _job_changed(self, job_id: int, client_id: int, *_rest: object) -> None:
+        self._job_clients[job_id] = client_id
+        self._mark_dirty(client_id)
 
     @Slot(int, str)
     def _job_finished(self, job_id: int, status: str) -> None:
+        client_id = self._job_clients.pop(job_id, None)
+        if client_id is not None:
+            self._mark_dirty(client_id)
+        if status != "failed":
+            return
         record = jobs.get(self.db, job_id)
         if record is not None:
-            self.refresh_client(record.client_id)
-        if status == "failed" and record is not None:
             self.statusBar().showMessage(
                 f"{record.client_name}: {record.packet_type} packet failed: "
                 f"{record.last_error_message}",
