@@ -11,7 +11,13 @@ from pypdf import PdfReader
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
@@ -331,3 +337,25 @@ def type_text(widget: QWidget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, character)
             QApplication.sendEvent(widget, event)
+
+
+def test_exporting_again_asks_before_replacing_files(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generated_client(qtbot, window)
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(tmp_path)
+    )
+    export = button(window, "export_selected")
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    for path in tmp_path.glob("*.pdf"):
+        path.write_bytes(b"old")
+
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: next(answers))
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    assert {p.read_bytes() for p in tmp_path.glob("*.pdf")} == {b"old"}
+
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    assert all(p.read_bytes().startswith(b"%PDF") for p in tmp_path.glob("*.pdf"))
+    assert len(list(tmp_path.glob("*.pdf"))) == 2

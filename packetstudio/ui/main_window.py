@@ -600,7 +600,7 @@ class MainWindow(QMainWindow):
             self._export([self.preview.packet])
 
     def _export(self, packets: list[PacketRecord]) -> None:
-        from packetstudio.export import export_packets
+        from packetstudio.export import FileExists, export_packets
 
         if not packets:
             show_info(self, "Export", "Tick a packet that is ready to export it.")
@@ -612,14 +612,28 @@ class MainWindow(QMainWindow):
         if not folder:
             return
         self.settings.setValue("export/folder", folder)
+        ids = [p.id for p in packets]
         try:
-            written = export_packets(self.db, [p.id for p in packets], Path(folder))
+            try:
+                written = export_packets(self.db, ids, Path(folder))
+            except FileExists as exc:
+                if not self._confirm_overwrite(str(exc)):
+                    return
+                written = export_packets(self.db, ids, Path(folder), force=True)
         except Exception as exc:  # shown to the user, with details for bugs
             show_error(self, "Export failed", exc)
             return
         self.statusBar().showMessage(
             f"Exported {len(written)} PDF files to {folder}", 8000
         )
+
+    def _confirm_overwrite(self, problem: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Replace existing files?",
+            f"{problem}\n\nReplace the existing files with these packets?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     @Slot()
     def print_selected(self) -> None:
