@@ -1,6 +1,6 @@
 """Regenerate the screenshots in docs/screenshots/ from offscreen windows.
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py
+QT_QPA_PLATFORM=offscreen python scripts/screenshots.py
 """
 
 from __future__ import annotations
