@@ -16,8 +16,7 @@ has to fix them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -33,7 +32,7 @@ from packetstudio.clientcsv.rows import RowDraft, RowReader, build_raw
 from packetstudio.clientcsv.targets import IGNORE, TARGETS, Kind
 from packetstudio.clientcsv.writing import write_csv
 from packetstudio.intake import Intake, IntakeError, parse_intake
-from packetstudio.store.clients import add_clients, fold, update_intake
+from packetstudio.store.clients import add_intake_version, fold, insert_clients
 from packetstudio.store.database import Database
 from packetstudio.store.models import Client
 
@@ -367,30 +366,6 @@ def _existing(session: Session, keys: Iterable[_Key]) -> dict[_Key, int]:
 # -- applying ------------------------------------------------------------------
 
 
-class _OneTransaction(Database):
-    """The database as seen from inside one open write transaction.
-
-    The store's :func:`add_clients` and :func:`update_intake` each open a
-    transaction of their own; an import must be all or nothing, so they run
-    on this stand-in, whose sessions are the one transaction's session.
-    """
-
-    def __init__(self, db: Database, session: Session) -> None:
-        # Deliberately not Database.__init__, which would open a new engine.
-        self.url = db.url
-        self.is_sqlite = db.is_sqlite
-        self.engine = db.engine
-        self._session = session
-
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        yield self._session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        yield self._session
-
-
 def apply_import(
     db: Database,
     plan: ImportPlan,
@@ -415,8 +390,7 @@ def apply_import(
     """
     decisions = decisions or {}
     with db.write() as session:
-        one = _OneTransaction(db, session)
-        created, client_of_row, skipped = _create(one, session, plan)
+        created, client_of_row, skipped = _create(session, plan)
         updated = []
         for row in plan.with_status(RowStatus.DUPLICATE):
             target = _client_of(row, client_of_row)
@@ -424,7 +398,7 @@ def apply_import(
             if choice is DuplicateChoice.SKIP or target is None:
                 skipped += 1
                 continue
-            _update(one, target, row)
+            _update(session, target, row)
             updated.append(target)
     result = ImportResult(
         tuple(created), tuple(updated), skipped, plan.count(RowStatus.INVALID)
@@ -440,7 +414,7 @@ def apply_import(
 
 
 def _create(
-    one: Database, session: Session, plan: ImportPlan
+    session: Session, plan: ImportPlan
 ) -> tuple[list[int], dict[int, int], int]:
     """Add the new rows; return their ids, row number -> id, and rows skipped."""
     fresh = plan.with_status(RowStatus.NEW)
@@ -449,7 +423,7 @@ def _create(
     rows = [r for r in fresh if duplicate_key(intakes[r.number]) not in taken]
     if taken:
         log.warning("%d rows became duplicates since the preview", len(taken))
-    ids = add_clients(one, [intakes[r.number] for r in rows])
+    ids = insert_clients(session, [intakes[r.number] for r in rows])
     client_of_row = {r.number: i for r, i in zip(rows, ids, strict=True)}
     return ids, client_of_row, len(fresh) - len(rows)
 
@@ -467,7 +441,7 @@ def _client_of(row: PlannedRow, client_of_row: dict[int, int]) -> int | None:
     return None
 
 
-def _update(one: Database, client_id: int, row: PlannedRow) -> None:
+def _update(session: Session, client_id: int, row: PlannedRow) -> None:
     """Save the row as the client's next intake, if it is still that client.
 
     The client must still have the row's name and date of birth: a client
@@ -475,17 +449,16 @@ def _update(one: Database, client_id: int, row: PlannedRow) -> None:
     reuses the highest id), and that one must not get this intake.
     """
     assert row.intake is not None
-    with one.read() as session:
-        client = session.get(Client, client_id)
-        same = client is not None and (
-            (client.sort_name, client.date_of_birth) == duplicate_key(row.intake)
-        )
+    client = session.get(Client, client_id)
+    same = client is not None and (
+        (client.sort_name, client.date_of_birth) == duplicate_key(row.intake)
+    )
     if not same:
         raise ImportConflict(
             f"Client {client_id} (row {row.number}) was changed or deleted since "
             "the preview; nothing was imported. Run the import again."
         )
-    update_intake(one, client_id, row.intake)
+    add_intake_version(session, client_id, row.intake)
 
 
 # -- the report ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy.orm import Session
 
 from packetstudio.intake import Intake
 from packetstudio.store.database import Database
@@ -111,6 +112,12 @@ def add_client(db: Database, intake: Intake) -> int:
 
 def add_clients(db: Database, intakes: list[Intake]) -> list[int]:
     """Store many new clients in one transaction; return their ids in order."""
+    with db.write() as session:
+        return insert_clients(session, intakes)
+
+
+def insert_clients(session: Session, intakes: list[Intake]) -> list[int]:
+    """Add new clients inside the caller's write transaction; return their ids."""
     if not intakes:
         return []
     at = utcnow()
@@ -122,28 +129,21 @@ def add_clients(db: Database, intakes: list[Intake]) -> list[int]:
             {column: getattr(client, column) for column in _CLIENT_COLUMNS}
             | {"created_at": at, "updated_at": at}
         )
-    with db.write() as session:
-        # Core inserts: the ORM's unit of work costs ten times as much for a
-        # large import, and nothing here needs identity tracking.
-        ids = list(
-            session.scalars(
-                insert(Client).returning(Client.id, sort_by_parameter_order=True),
-                rows,
-            )
+    # Core inserts: the ORM's unit of work costs ten times as much for a
+    # large import, and nothing here needs identity tracking.
+    ids = list(
+        session.scalars(
+            insert(Client).returning(Client.id, sort_by_parameter_order=True), rows
         )
-        session.execute(
-            insert(IntakeVersion),
-            [
-                {
-                    "client_id": i,
-                    "version": 1,
-                    "data": x.to_json_dict(),
-                    "created_at": at,
-                }
-                for i, x in zip(ids, intakes, strict=True)
-            ],
-        )
-        return ids
+    )
+    session.execute(
+        insert(IntakeVersion),
+        [
+            {"client_id": i, "version": 1, "data": x.to_json_dict(), "created_at": at}
+            for i, x in zip(ids, intakes, strict=True)
+        ],
+    )
+    return ids
 
 
 _CLIENT_COLUMNS = (
@@ -165,23 +165,26 @@ def update_intake(db: Database, client_id: int, intake: Intake) -> int:
     was made from.
     """
     with db.write() as session:
-        client = session.get(Client, client_id)
-        if client is None:
-            raise ClientNotFound(client_id)
-        latest = session.scalar(
-            select(func.max(IntakeVersion.version)).where(
-                IntakeVersion.client_id == client_id
-            )
+        return add_intake_version(session, client_id, intake)
+
+
+def add_intake_version(session: Session, client_id: int, intake: Intake) -> int:
+    """Save the next intake version inside the caller's write transaction."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise ClientNotFound(client_id)
+    latest = session.scalar(
+        select(func.max(IntakeVersion.version)).where(
+            IntakeVersion.client_id == client_id
         )
-        version = (latest or 0) + 1
-        _apply(client, intake)
-        client.updated_at = utcnow()
-        session.add(
-            IntakeVersion(
-                client_id=client_id, version=version, data=intake.to_json_dict()
-            )
-        )
-        return version
+    )
+    version = (latest or 0) + 1
+    _apply(client, intake)
+    client.updated_at = utcnow()
+    session.add(
+        IntakeVersion(client_id=client_id, version=version, data=intake.to_json_dict())
+    )
+    return version
 
 
 def get_client(db: Database, client_id: int) -> ClientRecord:
