@@ -62,3 +62,23 @@ def test_head_creates_exactly_the_tables_the_models_declare(tmp_path: Path) -> N
         columns = {c["name"] for c in inspect(db.engine).get_columns(name)}
         assert columns == set(table.columns.keys()), name
     db.close()
+
+
+def test_an_existing_file_is_copied_aside_before_it_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine, to=revisions()[0])
+    engine.dispose()
+
+    Database.open(f"sqlite:///{path}").close()
+
+    [copy] = tmp_path.glob(f"desk.before-{migrate.head()}-*.sqlite3")
+    old = create_engine(f"sqlite:///{copy}")
+    with old.connect() as connection:
+        assert migrate.current(connection) == revisions()[0]
+    old.dispose()
+
+
+def test_a_new_database_is_not_copied(tmp_path: Path) -> None:
+    Database.open(f"sqlite:///{tmp_path / 'new.sqlite3'}").close()
+    assert list(tmp_path.glob("*.before-*")) == []
