@@ -372,6 +372,8 @@ class MainWindow(QMainWindow):
         self.client_shown.emit(client_id)
 
     def _units(self) -> str:
+        # FIXME(settings): "units" (metric or imperial) can only be set in the
+        # settings file so far; the settings dialog is still to be built.
         return str(self.settings.value("units", "metric"))
 
     @Slot()
