@@ -11,7 +11,6 @@ runner rendering in worker processes. A person notices stalls over 100 ms.
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from packetstudio.pdf.pool import RenderPool
 from packetstudio.queue.jobs import QueueConfig
 from packetstudio.store import Database
 from packetstudio.store.clients import add_clients
+from packetstudio.ui.app import tune_collector
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
 
@@ -81,8 +81,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
     window.queue_panel.start()
     finished: list[int] = []
     runner.job_finished.connect(lambda job_id, _: finished.append(job_id))
-    gc.collect()
-    gc.freeze()
+    tune_collector()
 
     meter = StallMeter()
     meter.start()

@@ -534,9 +534,14 @@ class MainWindow(QMainWindow):
         """Show fresh statuses for a client whose packets changed."""
         self.client_model.refresh_client(client_id)
         shown = self.client_panel.client
-        if shown is not None and shown.id == client_id:
-            self.client_panel.show_client(shown, packets_for_client(self.db, client_id))
-            self._show_preview(self.client_panel.current_type())
+        if shown is None or shown.id != client_id:
+            return
+        current = self.client_panel.current_type()
+        before = self.client_panel.packets.get(current or "")
+        self.client_panel.show_client(shown, packets_for_client(self.db, client_id))
+        # Reloading a PDF costs the GUI thread; only when the packet changed.
+        if self.client_panel.packets.get(current or "") != before:
+            self._show_preview(current)
 
     def _mark_dirty(self, client_id: int) -> None:
         """Refresh this client soon; many jobs ending at once cost one refresh."""

@@ -75,10 +75,6 @@ class _JobRunnable(QRunnable):
         self._relay.claimed.emit(job.id, job.client_id, job.packet_type, job.attempt)
 
 
-# FIXME(ui): the longest GUI stall during a 260-packet batch measures 80-190
-# ms (benchmarks/bench_gui.py), over the 100 ms a person notices. The GUI
-# thread waits for the GIL while pool threads work and the collector runs;
-# moving claim/finish bookkeeping into the render processes would free it.
 class QueueRunner(QObject):
     """Works through the queue on a thread pool while the app is open.
 
