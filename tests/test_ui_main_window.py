@@ -359,3 +359,22 @@ def test_exporting_again_asks_before_replacing_files(
     qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
     assert all(p.read_bytes().startswith(b"%PDF") for p in tmp_path.glob("*.pdf"))
     assert len(list(tmp_path.glob("*.pdf"))) == 2
+
+
+def test_imperial_units_are_a_remembered_choice_of_the_form(
+    qtbot: Any, window: MainWindow
+) -> None:
+    seen: list[bool] = []
+
+    def look_and_cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        seen.append(dialog.findChild(QWidget, "weight_lb") is not None)
+        seen.append(dialog.findChild(QWidget, "weight_lb").isVisible())
+        dialog.reject()
+
+    window.imperial_action.trigger()
+    assert window.settings.value("units") == "imperial"
+    QTimer.singleShot(0, look_and_cancel)
+    qtbot.mouseClick(button(window, "new_client"), Qt.MouseButton.LeftButton)
+    assert seen == [True, True]

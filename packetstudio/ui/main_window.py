@@ -210,6 +210,10 @@ class MainWindow(QMainWindow):
         )
         self.print_action = self._action("&Print...", self.print_selected, std.Print)
         self.refresh_action = self._action("&Refresh", self.refresh, std.Refresh)
+        self.imperial_action = QAction("&Imperial units in the intake form", self)
+        self.imperial_action.setCheckable(True)
+        self.imperial_action.setChecked(self._units() == "imperial")
+        self.imperial_action.toggled.connect(self._set_imperial)
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         self.about_action = self._action("&About PacketStudio", self.show_about)
         self.retry_action = self._action(
@@ -239,6 +243,7 @@ class MainWindow(QMainWindow):
             packets.addAction(action)
         view = menus.addMenu("&View")
         view.addAction(self.refresh_action)
+        view.addAction(self.imperial_action)
         menus.addMenu("&Help").addAction(self.about_action)
 
         toolbar = self.addToolBar("Main")
@@ -372,9 +377,11 @@ class MainWindow(QMainWindow):
         self.client_shown.emit(client_id)
 
     def _units(self) -> str:
-        # FIXME(settings): "units" (metric or imperial) can only be set in the
-        # settings file so far; the settings dialog is still to be built.
         return str(self.settings.value("units", "metric"))
+
+    @Slot(bool)
+    def _set_imperial(self, imperial: bool) -> None:
+        self.settings.setValue("units", "imperial" if imperial else "metric")
 
     @Slot()
     def new_client(self) -> None:
