@@ -32,29 +32,7 @@ from packetstudio.store.clients import add_clients
 from packetstudio.ui.app import tune_collector
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
-
-TICK_MS = 10
-
-
-class StallMeter:
-    """The longest wait between ticks of a timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self.longest = 0.0
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last - TICK_MS / 1000)
-        self._last = now
+from packetstudio.ui.stall import StallMeter
 
 
 def spin(seconds: float) -> None:
@@ -103,7 +81,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
     ):
         spin(0.5)
     batch = meter.longest
-    meter.timer.stop()
+    meter.stop()
     runner.stop()
     pool.close()
     window.close()

@@ -9,14 +9,13 @@ again, up to three batches; benchmarks/bench_gui.py reports the figures.
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 
 from packetstudio import pipeline
 from packetstudio.demo import demo_intakes
@@ -30,31 +29,11 @@ from packetstudio.store.clients import add_clients
 from packetstudio.ui.app import tune_collector
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
+from packetstudio.ui.stall import StallMeter
 
 BATCH = 200
-TICK_MS = 10
 LONGEST_STALL_S = 0.100  # what a person notices as the window freezing
 ATTEMPTS = 3
-
-
-class StallMeter:
-    """Measures the longest wait between ticks of a timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last - TICK_MS / 1000)
-        self._last = now
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +82,7 @@ def longest_stall(qtbot: Any, folder: Path, pool: RenderPool) -> float:
     window.generate_all_action.trigger()
     runner.start()
     qtbot.waitUntil(lambda: len(finished) == batch, timeout=600_000)
-    meter.timer.stop()
+    meter.stop()
     runner.stop()
     window.close()
 

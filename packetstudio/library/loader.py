@@ -60,7 +60,8 @@ def _read(path: Path, model: type[_Entry]) -> tuple[str, tuple[_Entry, ...]]:
             f"{path.name}: expected an object with 'version' and 'entries'"
         )
     try:
-        entries = TypeAdapter(list[model]).validate_python(document["entries"])  # type: ignore[valid-type]
+        schema = list[model]  # type: ignore[valid-type]
+        entries = TypeAdapter(schema).validate_python(document["entries"])
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
