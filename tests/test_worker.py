@@ -168,3 +168,8 @@ def test_stopping_the_worker_leaves_nothing_running(
     counts = jobs.stats(db).counts
     assert JobStatus.RUNNING not in counts
     assert counts.get(JobStatus.QUEUED, 0) + counts.get(JobStatus.READY, 0) == 2
+    # The job left behind finds its lease gone; let it end before the
+    # database closes.
+    for thread in threading.enumerate():
+        if thread.name.startswith("worker-"):
+            thread.join(10)
