@@ -27,6 +27,7 @@ from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
 from packetstudio.pdf.pool import RenderPool
 from packetstudio.queue.jobs import QueueConfig
+from packetstudio.queue.plan import plan_packets
 from packetstudio.store import Database
 from packetstudio.store.clients import add_clients
 from packetstudio.ui.app import tune_collector
@@ -45,6 +46,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
     """Return (idle stall, batch stall, packets) in one fresh database."""
     db = Database.open(f"sqlite:///{folder / f'gui{time.monotonic_ns()}.sqlite3'}")
     add_clients(db, [parse_intake(r) for r in demo_intakes(clients, seed=8)])
+    expected = len(plan_packets(db, None, "all").requests)
     pool = RenderPool(2)
     runner = QueueRunner(
         db,
@@ -70,15 +72,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
     window.client_view.selectAll()
     window.generate_all_action.trigger()
     runner.start()
-    spin(0.5)
-    while (
-        runner.pool.activeThreadCount()
-        or window.queue_panel.stats is None
-        or (
-            window.queue_panel.stats.counts.get("queued", 0)
-            + window.queue_panel.stats.counts.get("running", 0)
-        )
-    ):
+    while len(finished) < expected:
         spin(0.5)
     batch = meter.longest
     meter.stop()
