@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,17 +35,26 @@ class Library:
     sports: tuple[Sport, ...]
 
     def exercise(self, exercise_id: str) -> Exercise:
-        return _by_id(self.exercises)[exercise_id]
+        return self._exercises_by_id[exercise_id]
 
     def food(self, food_id: str) -> Food:
-        return _by_id(self.foods)[food_id]
+        return self._foods_by_id[food_id]
 
     def sport(self, sport_id: str) -> Sport:
-        return _by_id(self.sports)[sport_id]
+        return self._sports_by_id[sport_id]
 
+    # Built once, on first lookup; the library never changes after loading.
+    @cached_property
+    def _exercises_by_id(self) -> dict[str, Exercise]:
+        return {entry.id: entry for entry in self.exercises}
 
-def _by_id(entries: tuple[_Entry, ...]) -> dict[str, _Entry]:
-    return {getattr(entry, "id"): entry for entry in entries}  # noqa: B009
+    @cached_property
+    def _foods_by_id(self) -> dict[str, Food]:
+        return {entry.id: entry for entry in self.foods}
+
+    @cached_property
+    def _sports_by_id(self) -> dict[str, Sport]:
+        return {entry.id: entry for entry in self.sports}
 
 
 def _read(path: Path, model: type[_Entry]) -> tuple[str, tuple[_Entry, ...]]:
