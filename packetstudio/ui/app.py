@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from functools import partial
 from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from packetstudio import __version__
-from packetstudio.paths import user_log_dir
+from packetstudio.paths import resource, user_log_dir
 from packetstudio.pdf.pool import RenderPool
 from packetstudio.pipeline import process
 from packetstudio.store import Database, DatabaseError, backup
@@ -23,6 +25,14 @@ from packetstudio.ui.runner import QueueRunner
 log = logging.getLogger(__name__)
 
 DEFAULT_THREADS = 2
+
+# The name of the .desktop file (packaging/linux/), which Wayland desktops
+# use to find the icon of the running window.
+DESKTOP_FILE = "org.packetstudio.PacketStudio"
+
+# Set by the packaging checks: quit once the window is up, to prove a build
+# starts. Not an option users need, so not on the command line.
+QUIT_AFTER_START = "PACKETSTUDIO_QUIT_AFTER_START"
 
 
 def setup_logging() -> None:
@@ -43,6 +53,14 @@ def setup_logging() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+def application_icon() -> QIcon:
+    """Return the app's icon, in every size drawn from its SVG source."""
+    icon = QIcon()
+    for path in sorted(resource("icons").glob("packetstudio-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def tune_collector() -> None:
@@ -79,6 +97,8 @@ def run_app(url: str) -> int:
     app.setApplicationName("PacketStudio")
     app.setOrganizationName("PacketStudio")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(application_icon())
+    app.setDesktopFileName(DESKTOP_FILE)
     setup_logging()
     log.info("PacketStudio %s starting", __version__)
     try:
@@ -98,6 +118,8 @@ def run_app(url: str) -> int:
     runner.start()
     window.queue_panel.start()
     QTimer.singleShot(0, window.offer_samples)
+    if os.environ.get(QUIT_AFTER_START):
+        QTimer.singleShot(0, app.quit)
     try:
         return app.exec()
     finally:
