@@ -465,15 +465,14 @@ def _convert_units(data: dict[str, Any]) -> dict[str, str]:
         data["weight_kg"] = _times(pounds, KG_PER_LB)
         given["weight_kg"] = "weight_lb"
     if "height_ft" in data or "height_in" in data:
+        named = "height_ft" if "height_ft" in data else "height_in"
         feet = data.pop("height_ft", 0)
         inches = data.pop("height_in", 0)
         if "height_cm" in data:
-            raise _Clash(
-                "height_in", "Give height in cm or in feet and inches, not both"
-            )
+            raise _Clash(named, "Give height in cm or in feet and inches, not both")
         total = _plus(_times(feet, 12), inches)
         data["height_cm"] = _times(total, CM_PER_IN)
-        given["height_cm"] = "height_ft" if "height_ft" in data else "height_in"
+        given["height_cm"] = named
     return given
 
 
@@ -483,15 +482,20 @@ class _Clash(Exception):
 
 
 def _number(value: Any) -> float | None:
+    """Return ``value`` as a float, or None when it is not a usable number.
+
+    An integer too large for a float is left to validation, which reports
+    it as out of range under the field the user gave.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
             return float(value.strip())
-        except ValueError:
-            return None
+    except (ValueError, OverflowError):
+        return None
     return None
 
 
