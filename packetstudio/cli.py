@@ -820,6 +820,10 @@ def read_json(path: Path) -> Any:
             f"{path}: not valid JSON: {exc.msg} "
             f"at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise UserError(f"{path}: its JSON is nested too deeply to read") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise UserError(f"{path}: holds a number too long to read") from None
 
 
 def read_intake(path: Path) -> Intake:

@@ -319,6 +319,10 @@ def load_mapping(path: Path) -> ImportMapping:
         raise MappingError(
             f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}"
         ) from None
+    except RecursionError:
+        raise MappingError(f"{path}: its JSON is nested too deeply to read") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise MappingError(f"{path}: holds a number too long to read") from None
     return ImportMapping.from_json(data, str(path))
 
 
