@@ -11,6 +11,10 @@ newer result.
 On PostgreSQL a claim locks the row it takes with ``FOR UPDATE SKIP LOCKED``,
 so several desktops claim different jobs concurrently; SQLite ignores that
 clause, and the claim relies on the write lock of ``BEGIN IMMEDIATE`` instead.
+
+Claiming and finishing run for every job, so they use table statements built
+once at import: building a statement and passing it through the ORM cost
+several times more than SQLite takes to run it (benchmarks/bench_queue.py).
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from packetstudio.store.database import Database
@@ -166,6 +170,9 @@ class QueueStats:
         return document
 
 
+_NOW = select(func.now())
+
+
 def now_in(session: Session) -> datetime:
     """Return the current time by the database's clock.
 
@@ -173,7 +180,7 @@ def now_in(session: Session) -> datetime:
     disagree by more than a lease; the server's clock is the one they share.
     """
     if session.get_bind().dialect.name == "postgresql":
-        value = session.scalar(select(func.now()))
+        value = session.scalar(_NOW)
         assert isinstance(value, datetime)
         return value.astimezone(UTC)
     return datetime.now(UTC)
@@ -299,6 +306,98 @@ def _mark_clients(session: Session, client_ids: set[int], status: str) -> None:
 # -- claim, renew, finish, fail ---------------------------------------------
 
 
+_JOBS = cast(Table, Job.__table__)
+_PACKETS = cast(Table, Packet.__table__)
+_CLIENTS = cast(Table, Client.__table__)
+
+# The next due job: a queued one whose time has come, or a running one whose
+# lease ran out. Locked, and skipped by other claims, until the claim commits.
+_NEXT_DUE = (
+    select(
+        _JOBS.c.id,
+        _JOBS.c.packet_id,
+        _JOBS.c.client_id,
+        _JOBS.c.packet_type,
+        _JOBS.c.status,
+        _JOBS.c.attempts,
+    )
+    .where(
+        or_(
+            and_(
+                _JOBS.c.status == JobStatus.QUEUED,
+                _JOBS.c.run_after <= bindparam("now"),
+            ),
+            and_(
+                _JOBS.c.status == JobStatus.RUNNING,
+                _JOBS.c.lease_expires_at < bindparam("now"),
+            ),
+        )
+    )
+    .order_by(_JOBS.c.run_after, _JOBS.c.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_START_JOB = (
+    update(_JOBS)
+    .where(_JOBS.c.id == bindparam("job_id"))
+    .values(
+        status=JobStatus.RUNNING,
+        attempts=bindparam("attempts"),
+        leased_by=bindparam("worker_id"),
+        lease_expires_at=bindparam("lease_until"),
+        started_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
+)
+_START_PACKET = (
+    update(_PACKETS)
+    .where(_PACKETS.c.id == bindparam("packet_id"))
+    .values(
+        status=JobStatus.RUNNING,
+        attempts=bindparam("attempts"),
+        updated_at=bindparam("now"),
+    )
+)
+# Only the worker holding the lease may finish a job: no row means LeaseLost.
+_FINISH_JOB = (
+    update(_JOBS)
+    .where(
+        _JOBS.c.id == bindparam("job_id"),
+        _JOBS.c.status == JobStatus.RUNNING,
+        _JOBS.c.leased_by == bindparam("worker_id"),
+    )
+    .values(
+        status=JobStatus.READY,
+        finished_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        leased_by=None,
+        lease_expires_at=None,
+    )
+)
+_FINISH_PACKET = (
+    update(_PACKETS)
+    .where(_PACKETS.c.id == bindparam("packet_id"))
+    .values(
+        status=JobStatus.READY,
+        content=bindparam("content"),
+        pdf=bindparam("pdf"),
+        page_count=bindparam("page_count"),
+        intake_version=bindparam("intake_version"),
+        generator_version=bindparam("generator_version"),
+        template_version=bindparam("template_version"),
+        error_message=None,
+        error_kind=None,
+        ready_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
+)
+_CLIENT_STATUS = (
+    update(_CLIENTS)
+    .where(_CLIENTS.c.id == bindparam("client_id"))
+    .values(packet_status=bindparam("status"))
+)
+
+
 def claim(
     db: Database, worker_id: str, config: QueueConfig = QueueConfig()
 ) -> ClaimedJob | None:
@@ -309,51 +408,41 @@ def claim(
     """
     with db.write() as session:
         at = now_in(session)
-        job = session.scalars(
-            select(Job)
-            .where(
-                or_(
-                    and_(Job.status == JobStatus.QUEUED, Job.run_after <= at),
-                    and_(Job.status == JobStatus.RUNNING, Job.lease_expires_at < at),
-                )
-            )
-            .order_by(Job.run_after, Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if job is None:
+        due = session.execute(_NEXT_DUE, {"now": at}).first()
+        if due is None:
             return None
-        packet = session.get(Packet, job.packet_id)
-        assert packet is not None  # jobs cascade with their packet
-        if job.status == JobStatus.RUNNING:
-            if _reclaim_interrupted(session, job, packet, at):
+        attempts = due.attempts + 1
+        if due.status == JobStatus.RUNNING:
+            if _reclaim_interrupted(session, due.id, at):
                 return None
-        else:
-            job.attempts += 1
-        job.status = JobStatus.RUNNING
-        job.leased_by = worker_id
-        job.lease_expires_at = at + timedelta(seconds=config.lease_s)
-        job.started_at = at
-        job.updated_at = at
-        packet.attempts = job.attempts
-        _set_status(session, packet, JobStatus.RUNNING, at)
-        log.info(
-            "Worker %s claimed job %s (attempt %s)", worker_id, job.id, job.attempts
+            attempts = due.attempts  # the interrupted attempt is carried on
+
+        session.execute(
+            _START_JOB,
+            {
+                "job_id": due.id,
+                "attempts": attempts,
+                "worker_id": worker_id,
+                "lease_until": at + timedelta(seconds=config.lease_s),
+                "now": at,
+            },
         )
+        session.execute(
+            _START_PACKET, {"packet_id": due.packet_id, "attempts": attempts, "now": at}
+        )
+        session.execute(
+            _CLIENT_STATUS, {"client_id": due.client_id, "status": JobStatus.RUNNING}
+        )
+        log.info("Worker %s claimed job %s (attempt %s)", worker_id, due.id, attempts)
         return ClaimedJob(
-            job.id,
-            job.packet_id,
-            job.client_id,
-            job.packet_type,
-            job.attempts,
-            worker_id,
+            due.id, due.packet_id, due.client_id, due.packet_type, attempts, worker_id
         )
 
 
-def _reclaim_interrupted(
-    session: Session, job: Job, packet: Packet, at: datetime
-) -> bool:
+def _reclaim_interrupted(session: Session, job_id: int, at: datetime) -> bool:
     """Record that the job's worker died; return True if the job now fails."""
+    job = session.get(Job, job_id)
+    assert job is not None
     job.interruptions += 1
     message = (
         "The computer or program making this packet stopped before it finished; "
@@ -365,7 +454,10 @@ def _reclaim_interrupted(
     ]
     log.warning("Job %s: lease of %s expired; taking it back", job.id, job.leased_by)
     if job.interruptions < MAX_INTERRUPTIONS:
+        session.flush()  # before the claim's own statements change the row
         return False
+    packet = session.get(Packet, job.packet_id)
+    assert packet is not None  # jobs cascade with their packet
     text = (
         f"The program stopped {job.interruptions} times while making this packet. "
         "Check the log, then retry it."
@@ -419,22 +511,28 @@ def finish(db: Database, job: ClaimedJob, result: PacketResult) -> None:
     """
     with db.write() as session:
         at = now_in(session)
-        row, packet = _held(session, job)
-        packet.content = result.content
-        packet.pdf = result.pdf
-        packet.page_count = result.page_count
-        packet.intake_version = result.intake_version
-        packet.generator_version = result.generator_version
-        packet.template_version = result.template_version
-        packet.error_message = None
-        packet.error_kind = None
-        packet.ready_at = at
-        _set_status(session, packet, JobStatus.READY, at)
-        row.status = JobStatus.READY
-        row.finished_at = at
-        row.updated_at = at
-        row.leased_by = None
-        row.lease_expires_at = None
+        held = session.execute(
+            _FINISH_JOB, {"job_id": job.id, "worker_id": job.worker_id, "now": at}
+        )
+        if not held.rowcount:  # type: ignore[attr-defined]
+            # Leaving the block with an error rolls the transaction back.
+            raise LeaseLost(f"job {job.id} is no longer held by {job.worker_id}")
+        session.execute(
+            _FINISH_PACKET,
+            {
+                "packet_id": job.packet_id,
+                "content": result.content,
+                "pdf": result.pdf,
+                "page_count": result.page_count,
+                "intake_version": result.intake_version,
+                "generator_version": result.generator_version,
+                "template_version": result.template_version,
+                "now": at,
+            },
+        )
+        session.execute(
+            _CLIENT_STATUS, {"client_id": job.client_id, "status": JobStatus.READY}
+        )
     log.info(
         "Job %s ready: %s packet for client %s", job.id, job.packet_type, job.client_id
     )
