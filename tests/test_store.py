@@ -18,10 +18,12 @@ from packetstudio.store.clients import (
     add_client,
     add_clients,
     count_clients,
+    current_intakes,
     delete_client,
     get_client,
     intake_history,
     list_clients,
+    matching_client_ids,
     search_clients,
     update_intake,
 )
@@ -185,3 +187,33 @@ def test_search_returns_the_total_and_the_first_page(db: Database) -> None:
         assert len(page) == min(5, expected)
     _, page = search_clients(db, ClientQuery(text="number"), limit=3)
     assert [r.full_name for r in page] == [f"Maria Number{i:02d}" for i in range(3)]
+
+
+def test_current_intakes_of_more_clients_than_one_query_can_name(
+    sqlite_db: Database,
+) -> None:
+    names = [f"Member {n:04d}" for n in range(1_234)]
+    ids = add_clients(sqlite_db, [person(name) for name in names])
+    found = current_intakes(sqlite_db, list(reversed(ids)))
+    assert [row[0] for row in found] == sorted(ids)
+    assert [row[1] for row in found] == names
+    with pytest.raises(ClientNotFound):
+        current_intakes(sqlite_db, [*ids, max(ids) + 1])
+
+
+def test_matching_client_ids_follow_the_search_filters_and_order(
+    db: Database,
+) -> None:
+    add_client(db, parse_intake(example("athlete") | {"full_name": "Zed Runner"}))
+    add_client(db, person("Amy Runner"))
+    add_client(db, person("Bob Lifter"))
+    rows = {row.full_name: row.id for row in list_clients(db)}
+    everyone = matching_client_ids(db)
+    assert everyone == [rows["Amy Runner"], rows["Bob Lifter"], rows["Zed Runner"]]
+    assert matching_client_ids(db, ClientQuery(text="runner")) == [
+        rows["Amy Runner"],
+        rows["Zed Runner"],
+    ]
+    assert matching_client_ids(db, ClientQuery(client_type="athlete")) == [
+        rows["Zed Runner"]
+    ]

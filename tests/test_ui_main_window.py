@@ -23,8 +23,14 @@ from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import JobStatus, QueueConfig
+from packetstudio.queue.plan import plan_packets
 from packetstudio.store import Database
-from packetstudio.store.clients import add_client, add_clients, update_intake
+from packetstudio.store.clients import (
+    add_client,
+    add_clients,
+    current_intakes,
+    update_intake,
+)
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
 from tests.conftest import example
@@ -56,6 +62,20 @@ def window(
     main = open_window(qtbot, sqlite_db, settings)
     yield main
     main.runner.stop()
+
+
+@pytest.fixture
+def windows(qtbot: Any, settings: QSettings) -> Iterator[Any]:
+    """Open windows on given databases; their runners stop even if a test fails."""
+    opened: list[MainWindow] = []
+
+    def open_on(db: Database) -> MainWindow:
+        opened.append(open_window(qtbot, db, settings))
+        return opened[-1]
+
+    yield open_on
+    for main in opened:
+        main.runner.stop()
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +179,8 @@ def test_retrying_a_failed_job_from_the_queue_panel(
         window.generate(client_id, ["youth"])
     assert finished.args[1] == "failed"
 
-    window.queue_panel.refresh()
+    with qtbot.waitSignal(window.queue_panel.refreshed):
+        window.queue_panel.refresh()
     window.queue_panel.table.selectRow(0)
     assert "ages 7 to 17" in window.queue_panel.model.index(0, 6).data()
     retry = window.queue_panel.retry_button
@@ -378,3 +399,51 @@ def test_imperial_units_are_a_remembered_choice_of_the_form(
     QTimer.singleShot(0, look_and_cancel)
     qtbot.mouseClick(button(window, "new_client"), Qt.MouseButton.LeftButton)
     assert seen == [True, True]
+
+
+def queued_requests(db: Database) -> set[tuple[int, str]]:
+    return {(job.client_id, job.packet_type) for job in jobs.recent(db, 100_000)}
+
+
+def test_select_all_queues_every_client_in_the_list_not_only_loaded_rows(
+    qtbot: Any, sqlite_db: Database, windows: Any
+) -> None:
+    add_clients(sqlite_db, [parse_intake(r) for r in demo_intakes(450, seed=5)])
+    window = windows(sqlite_db)
+    assert window.client_model.rowCount() < 450  # the rest load on scrolling
+
+    window.client_view.setFocus()
+    qtbot.keyClick(
+        window.client_view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+    )
+    window.generate_all_action.trigger()
+    qtbot.waitUntil(
+        lambda: "for 450 clients" in window.statusBar().currentMessage(),
+        timeout=20_000,
+    )
+    window.runner.stop()
+    assert queued_requests(sqlite_db) == set(
+        plan_packets(sqlite_db, None, "all").requests
+    )
+
+
+def test_generating_for_the_whole_list_follows_its_filter(
+    qtbot: Any, sqlite_db: Database, windows: Any
+) -> None:
+    add_clients(sqlite_db, [parse_intake(r) for r in demo_intakes(40, seed=6)])
+    athletes = [
+        client_id
+        for client_id, _name, intake in current_intakes(sqlite_db)
+        if intake.client_type == "athlete"
+    ]
+    assert 0 < len(athletes) < 40
+    window = windows(sqlite_db)
+    with qtbot.waitSignal(window.client_model.total_changed):
+        window.type_filter.setCurrentIndex(window.type_filter.findData("athlete"))
+    window.generate_list_action.trigger()
+    qtbot.waitUntil(
+        lambda: f"for {len(athletes)} clients" in window.statusBar().currentMessage(),
+        timeout=20_000,
+    )
+    window.runner.stop()
+    assert {client for client, _type in queued_requests(sqlite_db)} == set(athletes)

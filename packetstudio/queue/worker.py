@@ -74,11 +74,12 @@ class LeaseKeeper:
     def _renew(self, job: ClaimedJob) -> None:
         try:
             renewed = jobs.renew(self._db, job, self._config)
-            with self._lock:
-                # A job that finished since the list was copied is not lost.
-                lost = not renewed and self._held.pop(job.id, None) is not None
-            if lost:
-                log.warning("Job %s was cancelled or taken over", job.id)
+            if not renewed:
+                # Usually the job has just finished and is about to be
+                # dropped; a job really cancelled or taken over is reported
+                # when its result is refused (LeaseLost).
+                log.debug("Job %s is no longer held; stop renewing it", job.id)
+                self.drop(job)
         except Exception:  # a missed renewal is retried next round
             log.warning("Could not renew the lease of job %s", job.id, exc_info=True)
 

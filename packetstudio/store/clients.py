@@ -339,6 +339,17 @@ def count_clients(db: Database, query: ClientQuery = ClientQuery()) -> int:
         return session.scalar(statement) or 0
 
 
+def matching_client_ids(db: Database, query: ClientQuery = ClientQuery()) -> list[int]:
+    """Return the ids of every client matching ``query``, in its order."""
+    statement = _select_rows(query).with_only_columns(Client.id)
+    with db.read() as session:
+        return list(session.scalars(statement))
+
+
+# Ids per ``IN (...)`` list; SQLite refuses statements with too many parameters.
+_IDS_PER_QUERY = 500
+
+
 def current_intakes(
     db: Database, client_ids: list[int] | None = None
 ) -> list[tuple[int, str, Intake]]:
@@ -347,6 +358,12 @@ def current_intakes(
     Raises:
         ClientNotFound: for the first requested id that does not exist.
     """
+    if client_ids is not None and len(client_ids) > _IDS_PER_QUERY:
+        chunks = [
+            current_intakes(db, client_ids[start : start + _IDS_PER_QUERY])
+            for start in range(0, len(client_ids), _IDS_PER_QUERY)
+        ]
+        return sorted((row for chunk in chunks for row in chunk), key=lambda r: r[0])
     latest = (
         select(
             IntakeVersion.client_id, func.max(IntakeVersion.version).label("version")

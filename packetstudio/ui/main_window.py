@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -35,6 +44,7 @@ from packetstudio.store.clients import (
     add_client,
     add_clients,
     get_client,
+    matching_client_ids,
     update_intake,
 )
 from packetstudio.store.database import Database, describe
@@ -205,6 +215,10 @@ class MainWindow(QMainWindow):
         self.generate_all_action = self._action(
             "Generate for selected &clients", self.generate_for_selected_clients
         )
+        self.generate_list_action = self._action(
+            "Generate for every client in the &list",
+            self.generate_for_listed_clients,
+        )
         self.export_action = self._action(
             "&Export PDF...", self.export_selected, "Ctrl+E"
         )
@@ -238,6 +252,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.generate_action,
             self.generate_all_action,
+            self.generate_list_action,
             self.retry_action,
         ):
             packets.addAction(action)
@@ -312,7 +327,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: object) -> None:
         self.save_state()
         self.background.wait()
-        self.queue_panel.timer.stop()
+        self.queue_panel.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
 
     # -- clients -----------------------------------------------------------
@@ -475,20 +490,44 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def generate_for_selected_clients(self) -> None:
-        """Queue every packet type that applies, for every selected client."""
+        """Queue every packet type that applies, for every selected client.
+
+        The list loads its rows a page at a time, so a selection of every
+        loaded row while more are still to come (Ctrl+A) means every client
+        the list stands for: all that match the search and filters.
+        """
         ids = self.selected_client_ids()
         if not ids:
             return
+        model = self.client_model
+        if len(ids) == model.rowCount() and model.canFetchMore(QModelIndex()):
+            self.generate_for_listed_clients()
+            return
+        self._plan_and_queue(lambda: ids)
 
-        def plan_and_queue() -> int:
-            plan = plan_packets(self.db, ids, "all")
-            return len(jobs.enqueue(self.db, plan.requests))
+    @Slot()
+    def generate_for_listed_clients(self) -> None:
+        """Queue every packet type that applies, for every client in the list."""
+        query = self.client_model.query
+        self._plan_and_queue(lambda: matching_client_ids(self.db, query))
+
+    def _plan_and_queue(self, which: Callable[[], list[int]]) -> None:
+        """Find the clients, plan and queue their packets off the GUI thread."""
+
+        def plan_and_queue() -> tuple[int, int]:
+            ids = which()
+            plan = plan_packets(self.db, ids, "all") if ids else None
+            queued = jobs.enqueue(self.db, plan.requests) if plan else []
+            return len(queued), len(ids)
+
+        def done(counts: tuple[int, int]) -> None:
+            packets, clients = counts
+            noun = "client" if clients == 1 else "clients"
+            self._queued(f"Queued {packets:,} packets for {clients:,} {noun}")
 
         self.background.run(
             plan_and_queue,
-            lambda count: self._queued(
-                f"Queued {count} packets for {len(ids)} clients"
-            ),
+            done,
             lambda exc: show_error(self, "Could not queue the packets", exc),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -28,11 +29,14 @@ from PySide6.QtWidgets import (
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import JobRecord, JobStatus, QueueStats
 from packetstudio.store.database import Database
+from packetstudio.ui.background import Background
 from packetstudio.ui.labels import compact_rows, error_colour, status_text, value_text
 
 Index = QModelIndex | QPersistentModelIndex
 RECENT_JOBS = 50
 HEADERS = ["Time", "Client", "Packet", "Status", "Attempt", "Duration", "Error"]
+
+log = logging.getLogger(__name__)
 
 
 class JobTableModel(QAbstractTableModel):
@@ -117,13 +121,18 @@ def summary(stats: QueueStats) -> str:
 class QueuePanel(QWidget):
     """Live queue counts and the recent jobs, refreshed about every second.
 
+    The reading happens on a pool thread: during a batch the database is
+    busy with the workers' writes, and the window must not wait for it.
+
     Signals:
         queue_changed(): jobs were retried or cancelled here; wake the runner.
         open_packet(client_id, packet_type): show this job's packet.
+        refreshed(): new counts and jobs are on show.
     """
 
     queue_changed = Signal()
     open_packet = Signal(int, str)
+    refreshed = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +169,9 @@ class QueuePanel(QWidget):
         self._soon.setSingleShot(True)
         self._soon.setInterval(200)
         self._soon.timeout.connect(self.refresh)
+        self._reader = Background(self)
+        self._reading = False
+        self._read_again = False
         self.refresh()
 
     def _lay_out(self) -> None:
@@ -198,14 +210,48 @@ class QueuePanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Read the counts and the recent jobs again."""
+        """Read the counts and the recent jobs again, off the GUI thread.
+
+        A refresh asked for while one is reading runs once it is done.
+        """
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        db = self._db
+        self._reader.run(
+            lambda: (jobs.stats(db), jobs.recent(db, RECENT_JOBS)),
+            self._show,
+            self._read_failed,
+        )
+
+    def _show(self, read: tuple[QueueStats, list[JobRecord]]) -> None:
         selected = self.selected_job()
-        self.stats = jobs.stats(self._db)
+        self.stats, recent = read
         self.counts_label.setText(summary(self.stats))
-        self.model.set_jobs(jobs.recent(self._db, RECENT_JOBS))
+        self.model.set_jobs(recent)
         if selected is not None:
             self._select(selected.id)
         self._update_buttons()
+        self._read_done()
+        self.refreshed.emit()
+
+    def _read_failed(self, exc: BaseException) -> None:
+        log.warning("Could not read the queue: %s", exc)
+        self.counts_label.setText("Queue: cannot be read just now; retrying")
+        self._read_done()
+
+    def _read_done(self) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    def stop(self) -> None:
+        """Stop refreshing and wait for a read in progress (before closing)."""
+        self.timer.stop()
+        self._soon.stop()
+        self._reader.wait()
 
     def _select(self, job_id: int) -> None:
         for row in range(self.model.rowCount()):

@@ -75,10 +75,6 @@ class _JobRunnable(QRunnable):
         self._relay.claimed.emit(job.id, job.client_id, job.packet_type, job.attempt)
 
 
-# FIXME(ui): a 1,007-packet batch queued from the window did not finish within
-# 400 s in benchmarks/bench_gui.py (--clients 430), while the headless worker
-# makes the same batch in about 50 s and 261 packets finish in about 17 s in
-# the window; the cause is not yet found.
 class QueueRunner(QObject):
     """Works through the queue on a thread pool while the app is open.
 
