@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from packetstudio import __version__
 from packetstudio.paths import resource
-from packetstudio.ui.app import QUIT_AFTER_START
+from packetstudio.ui.app import DESKTOP_FILE, QUIT_AFTER_START
 
 pytestmark = [
     pytest.mark.slow,
@@ -180,6 +180,30 @@ def test_the_first_start_keeps_user_data_in_the_user_folders(
     assert (desk.data / "packetstudio.sqlite3").is_file()
     log = (desk.logs / "packetstudio.log").read_text("utf-8")
     assert f"PacketStudio {__version__} starting" in log
+
+
+def test_the_installed_command_runs_through_its_link(
+    bundle: Bundle, desk: Desk
+) -> None:
+    prefix = desk.home / "prefix"
+    install = ROOT / "packaging" / "linux" / "install.sh"
+    dist = ("--dist", str(bundle.folder.parent))
+    subprocess.run(
+        ["bash", str(install), "--prefix", str(prefix), *dist],
+        capture_output=True,
+        check=True,
+    )
+
+    done = subprocess.run(
+        [str(prefix / "bin" / "packetstudio"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == f"PacketStudio {__version__}"
+    share = prefix / "share"
+    assert (share / "applications" / f"{DESKTOP_FILE}.desktop").is_file()
+    assert (share / "icons/hicolor/256x256/apps" / f"{DESKTOP_FILE}.png").is_file()
 
 
 def test_nothing_is_ever_written_into_the_bundle(bundle: Bundle, desk: Desk) -> None:
