@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from reportlab import rl_config
 
@@ -21,7 +22,13 @@ from packetstudio.pdf import Branding, RenderedHandout, render_handout
 from packetstudio.pdf.markup import Node, parse_markup
 from packetstudio.pdf.render import template_context
 from packetstudio.store import Database
-from packetstudio.store.settings import load_branding, save_branding
+from packetstudio.store.settings import (
+    SettingError,
+    job_keep_days,
+    load_branding,
+    save_branding,
+    save_job_keep_days,
+)
 from packetstudio.templates import default_template, render_markup
 from packetstudio.templates.defaults import sample_client_name, sample_content
 from packetstudio.vocabulary import PacketType
@@ -259,8 +266,6 @@ def test_page_one_is_not_blank(qapp: Any, tmp_path: Path) -> None:
 
 
 def test_a_logo_is_drawn_on_page_one(tmp_path: Path) -> None:
-    from PIL import Image
-
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 60), "#0F5E66").save(logo)
     branding = Branding(gym_name="Northside", logo_path=logo)
@@ -297,14 +302,44 @@ def test_branding_is_stored_in_the_settings_table(sqlite_db: Database) -> None:
     assert load_branding(sqlite_db) == GYM
 
 
-def test_a_stored_logo_that_disappeared_falls_back_to_no_logo(
+def test_the_logo_is_kept_in_the_database_not_at_its_original_path(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
     logo = tmp_path / "logo.png"
-    logo.write_bytes(b"\x89PNG")
+    Image.new("RGB", (2400, 1200), "#0F5E66").save(logo)
     save_branding(sqlite_db, Branding(gym_name="Northside", logo_path=logo))
     logo.unlink()
 
     branding = load_branding(sqlite_db)
 
-    assert branding == Branding(gym_name="Northside")
+    assert branding.logo_path is not None and branding.logo_path.is_file()
+    with Image.open(branding.logo_path) as stored:
+        assert stored.size == (800, 400)  # scaled to fit, proportions kept
+    branding.logo_path.unlink()  # the cached copy is made again when needed
+    assert load_branding(sqlite_db).logo_path.is_file()  # type: ignore[union-attr]
+    save_branding(sqlite_db, Branding(gym_name="Northside"))
+    assert load_branding(sqlite_db).logo_path is None
+
+
+def test_a_logo_that_is_not_a_png_or_jpeg_is_refused_by_name(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    fake = tmp_path / "logo.png"
+    Image.new("RGB", (10, 10)).save(fake, format="GIF")
+    with pytest.raises(SettingError, match=r"logo_path: logo\.png is a GIF image"):
+        save_branding(sqlite_db, Branding(gym_name="Northside", logo_path=fake))
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 not really")
+    with pytest.raises(SettingError, match=r"logo_path: broken\.jpg cannot be read"):
+        save_branding(sqlite_db, Branding(gym_name="Northside", logo_path=broken))
+    assert load_branding(sqlite_db) == Branding()
+
+
+def test_finished_jobs_are_kept_a_chosen_number_of_days(sqlite_db: Database) -> None:
+    assert job_keep_days(sqlite_db) == 30
+    save_job_keep_days(sqlite_db, 7)
+    assert job_keep_days(sqlite_db) == 7
+    for wrong in (0, 3651, True, "7"):
+        with pytest.raises(SettingError, match="keep_days: finished jobs are kept 1"):
+            save_job_keep_days(sqlite_db, wrong)  # type: ignore[arg-type]
+    assert job_keep_days(sqlite_db) == 7
