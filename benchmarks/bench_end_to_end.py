@@ -1,0 +1,211 @@
+"""A batch of packets from enqueue to every PDF stored, by the real worker.
+
+Demo clients get every packet type that applies to them (``packets enqueue
+--all-clients --type all``), then ``packetstudio worker --threads N
+--until-empty`` makes them in a fresh process: N threads, each handing its
+renders to one of N render processes, as the app does. The time runs from
+the enqueue until the worker has exited with every PDF stored, so it
+includes the worker's start.
+
+Baseline, in the same run: plain ReportLab documents with the same page
+counts as the PDFs just made (counted in the PDFs), built one after another
+in one fresh process, with bench_pdf's plain document. Targets: 1 worker
+within 2x the baseline; 2 workers at least 1.6x as fast as 1.
+
+    python -m benchmarks.bench_end_to_end [--packets 250] [--runs 3]
+        [--full-packets 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from benchmarks.bench_pdf import paragraphs_for, plain_document
+from benchmarks.common import Figure, save, table
+from packetstudio.demo import demo_intakes
+from packetstudio.generators import applicable_types
+from packetstudio.intake import Intake, parse_intake
+from packetstudio.pdf.fonts import register_fonts
+from packetstudio.queue import jobs
+from packetstudio.queue.plan import plan_packets
+from packetstudio.store import Database
+from packetstudio.store.clients import add_clients
+from packetstudio.store.database import backup_sqlite
+from packetstudio.store.models import Packet
+
+SEED = 11
+TIMEOUT_S = 900
+# Each page object of a PDF, not the page tree (/Pages).
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def clients_for(packets: int) -> list[Intake]:
+    """Return the first demo clients whose packets add up to ``packets``."""
+    today = date.today()
+    intakes: list[Intake] = []
+    planned = 0
+    for raw in demo_intakes(packets, seed=SEED):  # never fewer than one each
+        intake = parse_intake(raw)
+        intakes.append(intake)
+        planned += len(applicable_types(intake, today))
+        if planned >= packets:
+            break
+    return intakes
+
+
+def template_database(folder: Path, packets: int) -> Path:
+    """Write a database of demo clients for about ``packets`` packets."""
+    path = folder / f"template-{packets}.sqlite3"
+    db = Database.open(f"sqlite:///{path}")
+    add_clients(db, clients_for(packets))
+    db.close()
+    return path
+
+
+def worker_run(template: Path, folder: Path, workers: int) -> tuple[float, Path]:
+    """Enqueue every packet and run the worker; return (seconds, database)."""
+    path = folder / f"run-{workers}-{time.monotonic_ns()}.sqlite3"
+    backup_sqlite(template, path)
+    url = f"sqlite:///{path}"
+    command = [sys.executable, "-m", "packetstudio", "--db", url, "worker"]
+    command += ["--threads", str(workers), "--until-empty"]
+    start = time.perf_counter()
+    db = Database.open(url)
+    jobs.enqueue(db, plan_packets(db, None, "all").requests)
+    db.close()
+    subprocess.run(command, check=True, timeout=TIMEOUT_S, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start, path
+
+
+def pages_made(path: Path) -> list[int]:
+    """Return the page count of every stored PDF; fail if one is missing."""
+    db = Database.open(f"sqlite:///{path}")
+    with db.read() as session:
+        rows = session.execute(select(Packet.pdf, Packet.page_count)).all()
+    db.close()
+    pdfs = [pdf for pdf, _ in rows if pdf is not None]
+    if len(pdfs) < len(rows):
+        raise RuntimeError(f"{len(rows) - len(pdfs)} packets have no PDF")
+    pages = [len(PAGE_OBJECT.findall(pdf)) for pdf in pdfs]
+    if pages != [count for _, count in rows]:
+        raise RuntimeError("the PDFs' pages differ from their stored page counts")
+    return pages
+
+
+def plain_run(paragraphs: list[int], folder: Path) -> float:
+    """Build the plain documents in a fresh process; return its seconds."""
+    listing = folder / "paragraphs.json"
+    listing.write_text(json.dumps(paragraphs), encoding="utf-8")
+    command = [sys.executable, "-m", "benchmarks.bench_end_to_end"]
+    command += ["--plain", str(listing)]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, timeout=TIMEOUT_S)
+    return time.perf_counter() - start
+
+
+def build_plain(listing: Path) -> None:
+    """In the baseline process: build every plain document in a loop."""
+    register_fonts()
+    for count in json.loads(listing.read_text(encoding="utf-8")):
+        plain_document(count)
+
+
+def paragraphs_per_document(pages: list[int]) -> list[int]:
+    register_fonts()
+    sizes = {count: paragraphs_for(count) for count in set(pages)}
+    return [sizes[count] for count in pages]
+
+
+@dataclass
+class Batch:
+    """The seconds of every run of one batch size, and what it made."""
+
+    packets: int = 0
+    pages: int = 0
+    one_worker: list[float] = field(default_factory=list)
+    two_workers: list[float] = field(default_factory=list)
+    plain: list[float] = field(default_factory=list)
+
+    def figures(self) -> list[Figure]:
+        one = statistics.median(self.one_worker)
+        two = statistics.median(self.two_workers)
+        plain = statistics.median(self.plain)
+        runs = len(self.plain)
+        label = f"{self.packets} packets" + (" (1 run)" if runs == 1 else "")
+        base = f"plain ReportLab, {self.pages} pages in one process"
+        return [
+            Figure(f"end to end, 1 worker, {label}", "s", one, plain, base, "<= 2x"),
+            Figure(f"end to end, 2 workers, {label}", "s", two, plain, base),
+            Figure(
+                f"2 workers' rate vs 1 worker, {label}",
+                "/s",
+                self.packets / two,
+                self.packets / one,
+                "1 worker, packets/s",
+                ">= 1.6x",
+            ),
+        ]
+
+
+def measure(packets: int, runs: int, folder: Path) -> Batch:
+    """Time 1 worker, 2 workers and the baseline, ``runs`` times in turn."""
+    template = template_database(folder, packets)
+    batch = Batch()
+    paragraphs: list[int] = []
+    for _ in range(runs):
+        for workers, times in ((1, batch.one_worker), (2, batch.two_workers)):
+            seconds, made = worker_run(template, folder, workers)
+            times.append(seconds)
+            if not paragraphs:
+                pages = pages_made(made)
+                paragraphs = paragraphs_per_document(pages)
+                batch.packets, batch.pages = len(pages), sum(pages)
+            made.unlink()
+        batch.plain.append(plain_run(paragraphs, folder))
+    return batch
+
+
+def run(packets: int, runs: int, full_packets: int) -> list[Figure]:
+    """Measure the batch ``runs`` times, and a full-size batch once."""
+    with tempfile.TemporaryDirectory() as folder:
+        figures = measure(packets, runs, Path(folder)).figures()
+        if full_packets:
+            figures += measure(full_packets, 1, Path(folder)).figures()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--packets", type=int, default=250, metavar="N")
+    parser.add_argument("--runs", type=int, default=3, metavar="N")
+    parser.add_argument(
+        "--full-packets",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="also one run of about N packets (0: none)",
+    )
+    parser.add_argument("--plain", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.plain is not None:
+        build_plain(args.plain)
+        return
+    figures = run(args.packets, args.runs, args.full_packets)
+    print(table("End to end: enqueue to every PDF stored", figures))
+    print(f"\nwritten to {save('end_to_end', figures)}")
+
+
+if __name__ == "__main__":
+    main()
