@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -343,3 +344,23 @@ def test_finished_jobs_are_kept_a_chosen_number_of_days(sqlite_db: Database) -> 
         with pytest.raises(SettingError, match="keep_days: finished jobs are kept 1"):
             save_job_keep_days(sqlite_db, wrong)  # type: ignore[arg-type]
     assert job_keep_days(sqlite_db) == 7
+
+
+def test_imperial_handouts_give_body_weight_in_pounds_and_drinks_in_ounces() -> None:
+    content = sample_content(PacketType.NUTRITION)
+    litres = content["calculations"]["drinks"]["value"]
+    limit_kg = content["calculations"]["fluid_loss_limit_kg"]["value"]
+    imperial = replace(GYM, units="imperial")
+
+    metric_text = text_of(render(PacketType.NUTRITION, content).pdf)
+    imperial_text = text_of(
+        render(PacketType.NUTRITION, content, branding=imperial).pdf
+    )
+
+    assert f"About {litres:.1f} L from drinks" in metric_text
+    assert f"under {limit_kg:.1f} kg" in metric_text
+    ounces = round(litres * 1000 / 29.5735)  # a US fluid ounce is 29.5735 ml
+    assert f"About {ounces:,} fl oz from drinks" in imperial_text
+    assert f"under {limit_kg / 0.45359237:.1f} lb" in imperial_text
+    assert "Drinks (fl oz)" in imperial_text
+    assert f"Water About {ounces:,} fl oz from drinks" in imperial_text

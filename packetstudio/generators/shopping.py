@@ -44,6 +44,8 @@ class ShoppingGroup(ContentModel):
 
 def _quantity(grams: int, food: Food) -> str:
     """Return a quantity in words: "1.2 kg cooked, about 8 x 1 cup (158 g)"."""
+    # FIXME(units): shopping amounts and the formulas' explanations stay
+    # metric in imperial handouts; only body weights and drinks convert.
     amount = f"{grams / 1000:.1f} kg" if grams >= 1000 else f"{grams} g"
     if food.state != "as sold":
         amount += f" {food.state}"

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 Paper = Literal["letter", "a4"]
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
+Units = Literal["metric", "imperial"]
+UNITS: tuple[Units, ...] = ("metric", "imperial")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 DEFAULT_COLOUR = "#0F5E66"
 # WCAG's threshold for body text; checked in colour and in greyscale, since
@@ -37,6 +39,8 @@ class Branding:
         website: on the first page and in every footer.
         coach_name: the coach named on the first page, if any.
         paper: "letter" or "a4".
+        units: "metric" or "imperial", for body weights and drinks in the
+            handouts (the formulas themselves are shown in their own units).
     """
 
     gym_name: str = "PacketStudio"
@@ -47,6 +51,7 @@ class Branding:
     website: str = ""
     coach_name: str = ""
     paper: Paper = "letter"
+    units: Units = "metric"
 
     def __post_init__(self) -> None:
         for name in ("gym_name", "address", "phone", "website", "coach_name"):
@@ -56,6 +61,10 @@ class Branding:
         _check_colour(self.brand_colour)
         if self.paper not in PAPERS:
             raise ValueError(f"paper: must be 'letter' or 'a4', not {self.paper!r}")
+        if self.units not in UNITS:
+            raise ValueError(
+                f"units: must be 'metric' or 'imperial', not {self.units!r}"
+            )
         if self.logo_path is not None:
             _check_logo(self.logo_path)
 

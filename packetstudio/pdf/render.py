@@ -98,6 +98,7 @@ def template_context(
             "website": branding.website,
             "coach": branding.coach_name,
         },
+        "units": branding.units,
     }
 
 

@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+    UndefinedError,
+    pass_context,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -39,6 +45,8 @@ MAX_OUTPUT_CHARS = 4_000_000
 # Bounds on "*" and "**": enough for any handout, too small to exhaust memory.
 MAX_REPEAT = 10_000
 MAX_EXPONENT = 64
+# Python prints integers of at most 4,300 digits, about 14,000 bits.
+MAX_INTEGER_BITS = 14_000
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/])")
 # The globals a template may call; Jinja's "lipsum" is left out as useless.
@@ -102,8 +110,13 @@ class HandoutSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _too_big(right, MAX_EXPONENT):
             raise SecurityError(f"powers above {MAX_EXPONENT} are not allowed")
+        if _result_bits(operator, left, right) > MAX_INTEGER_BITS:
+            raise SecurityError("the result would be a number too large to print")
         if operator == "*" and _repeats_too_much(left, right):
-            raise SecurityError(f"repeating text more than {MAX_REPEAT} times")
+            raise SecurityError(
+                f"repeating text more than {MAX_REPEAT:,} times or past "
+                f"{MAX_OUTPUT_CHARS:,} characters"
+            )
         return super().call_binop(context, operator, left, right)
 
 
@@ -111,11 +124,25 @@ def _too_big(value: Any, limit: int) -> bool:
     return isinstance(value, int | float) and abs(value) > limit
 
 
+def _result_bits(operator: str, left: Any, right: Any) -> int:
+    """Return about how many bits an integer product or power would have."""
+    if not (isinstance(left, int) and isinstance(right, int)):
+        return 0
+    if operator == "*":
+        return left.bit_length() + right.bit_length()
+    if operator == "**" and right > 0:
+        return (abs(left).bit_length() - 1) * right
+    return 0
+
+
 def _repeats_too_much(left: Any, right: Any) -> bool:
+    """Whether repeating a sequence goes past the bounds, also when chained."""
     sequences = (str, list, tuple)
-    return (isinstance(left, sequences) and _too_big(right, MAX_REPEAT)) or (
-        isinstance(right, sequences) and _too_big(left, MAX_REPEAT)
-    )
+    if isinstance(right, sequences):
+        left, right = right, left
+    if not isinstance(left, sequences) or not isinstance(right, int | float):
+        return False
+    return _too_big(right, MAX_REPEAT) or len(left) * right > MAX_OUTPUT_CHARS
 
 
 # -- filters -------------------------------------------------------------------
@@ -146,11 +173,34 @@ def duration(seconds: int) -> str:
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
+# Conversion factors: NIST Handbook 44, Appendix C.
+POUNDS_PER_KG = 2.20462
+US_FL_OZ_PER_LITRE = 33.814
+
+
+@pass_context
+def mass(context: Context, kilograms: float, decimals: int = 1) -> str:
+    """Write a body weight in the handout's units: ``82 -> "82.0 kg"/"180.8 lb"``."""
+    if context.get("units") == "imperial":
+        return f"{number(kilograms * POUNDS_PER_KG, decimals)} lb"
+    return f"{number(kilograms, decimals)} kg"
+
+
+@pass_context
+def volume(context: Context, litres: float, decimals: int = 1) -> str:
+    """Write a volume of drink in the handout's units: ``2.5 -> "2.5 L"/"85 fl oz"``."""
+    if context.get("units") == "imperial":
+        return f"{number(litres * US_FL_OZ_PER_LITRE)} fl oz"
+    return f"{number(litres, decimals)} L"
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "number": number,
     "label": label,
     "sentence": sentence,
     "duration": duration,
+    "mass": mass,
+    "volume": volume,
 }
 
 
@@ -184,6 +234,12 @@ def compile_template(source: str) -> Template:
         return environment().from_string(source)
     except TemplateSyntaxError as exc:
         raise TemplateFailure(f"syntax error: {exc.message}", exc.lineno) from None
+    except (RecursionError, SyntaxError, MemoryError):
+        # Jinja's parser recurses once per nested bracket or tag, and Python
+        # compiles at most 20 nested loops and 100 indented blocks.
+        raise TemplateFailure(
+            "the template nests brackets, tags or loops too deeply"
+        ) from None
 
 
 # FIXME(templates): nothing bounds a template's running time: nested loops
