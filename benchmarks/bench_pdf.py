@@ -4,17 +4,19 @@ Baseline, in the same run: a plain ReportLab document with the same number
 of pages (the same fonts registered, simple paragraphs, one page template).
 The handout should cost at most twice the plain document.
 
-    python -m benchmarks.bench_pdf      (or: python benchmarks/bench_pdf.py)
+    python -m benchmarks.bench_pdf [--runs 15]  (or: python benchmarks/bench_pdf.py)
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the checkout importable
@@ -90,7 +92,7 @@ def handout(packet_type: PacketType) -> Callable[[], RenderedHandout]:
     )
 
 
-def run() -> list[Figure]:
+def run(runs: int = RUNS) -> list[Figure]:
     """Measure every packet type; return one figure each."""
     register_fonts()
     figures = []
@@ -98,7 +100,8 @@ def run() -> list[Figure]:
         render = handout(packet_type)
         pages = render().page_count  # also warms the per-process caches
         count = paragraphs_for(pages)
-        ms, baseline = interleaved_ms([render, lambda c=count: plain_document(c)], RUNS)
+        plain = partial(plain_document, count)
+        ms, baseline = interleaved_ms([render, plain], runs)
         figures.append(
             Figure(
                 f"{packet_type.value} handout ({pages} pages)",
@@ -114,7 +117,9 @@ def run() -> list[Figure]:
 
 def main() -> None:
     """Print the table and write benchmarks/results/pdf.json."""
-    figures = run()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=RUNS, metavar="N")
+    figures = run(parser.parse_args().runs)
     print(table("Handout PDF per packet type", figures))
     print(f"\nwritten to {save('pdf', figures)}")
 

@@ -2,19 +2,22 @@
 
 Overhead per job (enqueue, claim, finish) is measured on SQLite and, when
 ``PACKETSTUDIO_TEST_PG_URL`` points at a server, on PostgreSQL. Its baseline,
-in the same run on the same database, is one plain write transaction (insert
-a row, then update it twice), the least any durable queue must do.
+in the same run on the same database, is three plain write transactions
+(insert a row, then update it twice), the least any durable queue must do.
+Each figure is the median of several rounds; the rounds of the queue and of
+its baseline take turns.
 
-Throughput baseline: the same packets built by calling the pipeline's build
-step in a loop, with no queue at all.
+Throughput baseline (``--throughput``): the same packets built by calling
+the pipeline's build step in a loop, with no queue at all.
 
-    python -m benchmarks.bench_queue [--jobs 200]
+    python -m benchmarks.bench_queue [--jobs 100] [--runs 5] [--throughput]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -42,9 +45,8 @@ def _fresh_database(url: str, clients: int) -> Database:
     return db
 
 
-def overhead_per_job(db: Database, count: int) -> float:
+def overhead_per_job(db: Database, requests: list[tuple[int, str]]) -> float:
     """Milliseconds per job to enqueue, claim and finish, with no work."""
-    requests = plan_packets(db, None, "all").requests[:count]
     start = time.perf_counter()
     jobs.enqueue(db, requests)
     for _ in requests:
@@ -56,20 +58,21 @@ def overhead_per_job(db: Database, count: int) -> float:
 
 def plain_writes(db: Database, count: int) -> float:
     """Milliseconds per plain insert-and-two-updates, the baseline."""
+    table = f"bench_rows_{uuid.uuid4().hex[:8]}"
     with db.engine.begin() as connection:
         connection.execute(
-            text("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, n INT)")
+            text(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, n INT)")
         )
     start = time.perf_counter()
     for i in range(count):
         with db.write() as session:
             session.execute(
-                text("INSERT INTO bench_rows (id, n) VALUES (:i, 0)"), {"i": i}
+                text(f"INSERT INTO {table} (id, n) VALUES (:i, 0)"), {"i": i}
             )
         for _ in range(2):
             with db.write() as session:
                 session.execute(
-                    text("UPDATE bench_rows SET n = n + 1 WHERE id = :i"), {"i": i}
+                    text(f"UPDATE {table} SET n = n + 1 WHERE id = :i"), {"i": i}
                 )
     return (time.perf_counter() - start) * 1000 / count
 
@@ -95,58 +98,93 @@ def direct_build_rate(db: Database, count: int) -> float:
     return len(claimed) / (time.perf_counter() - start)
 
 
-def _urls(folder: Path) -> list[tuple[str, str]]:
+def _databases(folder: Path) -> list[tuple[str, str]]:
     urls = [("SQLite", f"sqlite:///{folder / 'bench.sqlite3'}")]
     admin = os.environ.get("PACKETSTUDIO_TEST_PG_URL")
     if admin:
         name = f"ps_bench_{uuid.uuid4().hex[:8]}"
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
+        _pg_admin(admin, f'CREATE DATABASE "{name}"')
         urls.append(("PostgreSQL", admin.rsplit("/", 1)[0] + f"/{name}"))
     return urls
 
 
-def run(count: int) -> list[Figure]:
+def _pg_admin(admin_url: str, statement: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+def overhead(label: str, url: str, count: int, runs: int) -> Figure:
+    """The median overhead per job over ``runs`` rounds of ``count`` jobs."""
+    db = _fresh_database(url, clients=count * runs)
+    requests = plan_packets(db, None, "all").requests
+    queue, plain = [], []
+    for n in range(runs):
+        plain.append(plain_writes(db, count))
+        queue.append(overhead_per_job(db, requests[n * count : (n + 1) * count]))
+    db.close()
+    return Figure(
+        f"queue overhead per job, {label}",
+        "ms",
+        statistics.median(queue),
+        statistics.median(plain),
+        "3 plain write transactions",
+        "<= 2x",
+    )
+
+
+def throughputs(folder: Path, count: int) -> list[Figure]:
+    figures = []
+    for threads in (1, 2):
+        db = _fresh_database(f"sqlite:///{folder}/t{threads}.sqlite3", clients=count)
+        rate = throughput(db, threads, count)
+        db.close()
+        direct_db = _fresh_database(f"sqlite:///{folder}/d{threads}.sqlite3", count)
+        direct = direct_build_rate(direct_db, count)
+        direct_db.close()
+        figures.append(
+            Figure(
+                f"throughput, {threads} thread(s), SQLite",
+                "/s",
+                rate,
+                direct,
+                "build in a loop",
+            )
+        )
+    return figures
+
+
+def run(count: int, runs: int = 5, with_throughput: bool = False) -> list[Figure]:
     figures = []
     with tempfile.TemporaryDirectory() as folder:
-        for label, url in _urls(Path(folder)):
-            db = _fresh_database(url, clients=count)
-            base = plain_writes(db, count)
-            per_job = overhead_per_job(db, count)
-            figures.append(
-                Figure(
-                    f"queue overhead per job, {label}", "ms", per_job, base, "3 writes"
-                )
-            )
-            db.close()
-        for threads in (1, 2):
-            db = _fresh_database(
-                f"sqlite:///{folder}/t{threads}.sqlite3", clients=count
-            )
-            rate = throughput(db, threads, count)
-            db.close()
-            direct_db = _fresh_database(f"sqlite:///{folder}/d{threads}.sqlite3", count)
-            direct = direct_build_rate(direct_db, count)
-            direct_db.close()
-            figures.append(
-                Figure(
-                    f"throughput, {threads} thread(s), SQLite",
-                    "/s",
-                    rate,
-                    direct,
-                    "build in a loop",
-                )
-            )
+        for label, url in _databases(Path(folder)):
+            try:
+                figures.append(overhead(label, url, count, runs))
+            finally:
+                if label == "PostgreSQL":
+                    admin = os.environ["PACKETSTUDIO_TEST_PG_URL"]
+                    name = url.rsplit("/", 1)[1]
+                    _pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}"')
+        if with_throughput:
+            figures += throughputs(Path(folder), count)
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--jobs", type=int, default=200)
-    figures = run(parser.parse_args().jobs)
-    print(table("Queue overhead and throughput", figures))
+    parser.add_argument("--jobs", type=int, default=100, help="jobs per round")
+    parser.add_argument("--runs", type=int, default=5, help="rounds")
+    parser.add_argument(
+        "--throughput",
+        action="store_true",
+        help="also jobs per second through the pipeline, rendering in threads",
+    )
+    args = parser.parse_args()
+    figures = run(args.jobs, args.runs, args.throughput)
+    if not os.environ.get("PACKETSTUDIO_TEST_PG_URL"):
+        print("PostgreSQL left out: set PACKETSTUDIO_TEST_PG_URL to include it")
+    print(table("Queue overhead", figures))
     print(f"\nwritten to {save('queue', figures)}")
 
 
