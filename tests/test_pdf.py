@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -364,3 +365,16 @@ def test_imperial_handouts_give_body_weight_in_pounds_and_drinks_in_ounces() -> 
     assert f"under {limit_kg / 0.45359237:.1f} lb" in imperial_text
     assert "Drinks (fl oz)" in imperial_text
     assert f"Water About {ounces:,} fl oz from drinks" in imperial_text
+
+
+def test_threads_rendering_the_same_logo_at_once_all_succeed(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (800, 400), "#0F5E66").save(logo)
+    branding = Branding(gym_name="Northside", logo_path=logo)
+    with ThreadPoolExecutor(4) as pool:
+        handouts = list(
+            pool.map(lambda _: render(PacketType.YOUTH, branding=branding), range(8))
+        )
+    for handout in handouts:
+        first_page = PdfReader(io.BytesIO(handout.pdf)).pages[0]
+        assert len(first_page.images) == 1

@@ -89,9 +89,15 @@ def fitting_size(
 
 
 @lru_cache(maxsize=8)
+def _logo_bytes(path: Path, modified: float) -> bytes:
+    """Return the logo file's bytes, read once per file version and process."""
+    return path.read_bytes()
+
+
 def _logo(path: Path, modified: float) -> ImageReader:
-    """Return the logo image, read once per file version and process."""
-    return ImageReader(str(path))
+    """Return a reader of the logo of its own: readers decode lazily, so one
+    shared between threads rendering at once can be caught half-decoded."""
+    return ImageReader(io.BytesIO(_logo_bytes(path, modified)))
 
 
 def initials(name: str) -> str:

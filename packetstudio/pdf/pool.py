@@ -97,6 +97,16 @@ class RenderPool:
                 self._executor = self._start()
         broken.shutdown(wait=False, cancel_futures=True)
 
+    def resize(self, processes: int) -> None:
+        """Render in ``processes`` processes from now on.
+
+        Renders already submitted finish in the old processes, which then end.
+        """
+        with self._lock:
+            old, self.processes = self._executor, max(1, processes)
+            self._executor = self._start()
+        old.shutdown(wait=False)
+
     def close(self) -> None:
         """Stop the processes once the renders in progress are done."""
         with self._lock:

@@ -65,3 +65,14 @@ def packet_content(db: Database, packet_id: int) -> dict[str, Any] | None:
     with db.read() as session:
         content = session.scalar(select(Packet.content).where(Packet.id == packet_id))
         return None if content is None else dict(content)
+
+
+def generated_packets(db: Database) -> list[tuple[int, str]]:
+    """Return (client id, packet type) of every packet that has a PDF."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Packet.client_id, Packet.packet_type)
+            .where(Packet.pdf.is_not(None))
+            .order_by(Packet.client_id, Packet.id)
+        ).all()
+    return [(client_id, packet_type) for client_id, packet_type in rows]

@@ -21,10 +21,13 @@ from packetstudio.store import Database, DatabaseError, backup
 from packetstudio.store.database import sqlite_path
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
+from packetstudio.ui.settings_dialog import desk_threads
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THREADS = 2
+# Finished job records older than the kept number of days (Settings) are
+# removed at start-up and then every hour.
+CLEANUP_INTERVAL_MS = 3_600_000
 
 # The name of the .desktop file (packaging/linux/), which Wayland desktops
 # use to find the icon of the running window.
@@ -109,14 +112,20 @@ def run_app(url: str) -> int:
         return 1
     _automatic_backup(url)
     settings = QSettings()
-    threads = int(str(settings.value("queue/threads", DEFAULT_THREADS)))
+    threads = desk_threads(settings)
     pool = RenderPool(threads)
     runner = QueueRunner(db, threads=threads, process=partial(process, render=pool))
     window = MainWindow(db, runner, settings)
+    window.threads_changed.connect(pool.resize)
     window.show()
     tune_collector()
     runner.start()
     window.queue_panel.start()
+    cleanup = QTimer(window)
+    cleanup.setInterval(CLEANUP_INTERVAL_MS)
+    cleanup.timeout.connect(window.clean_up_jobs)
+    cleanup.start()
+    QTimer.singleShot(0, window.clean_up_jobs)
     QTimer.singleShot(0, window.offer_samples)
     if os.environ.get(QUIT_AFTER_START):
         QTimer.singleShot(0, app.quit)

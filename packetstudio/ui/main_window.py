@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -38,6 +39,7 @@ from packetstudio import __version__
 from packetstudio.intake import parse_intake
 from packetstudio.queue import jobs
 from packetstudio.queue.plan import plan_packets
+from packetstudio.store import backup
 from packetstudio.store.clients import (
     ClientNotFound,
     ClientQuery,
@@ -48,8 +50,15 @@ from packetstudio.store.clients import (
     update_intake,
 )
 from packetstudio.store.database import Database, describe
-from packetstudio.store.packets import PacketRecord, packet_pdf, packets_for_client
+from packetstudio.store.packets import (
+    PacketRecord,
+    generated_packets,
+    packet_pdf,
+    packets_for_client,
+)
+from packetstudio.store.settings import job_keep_days
 from packetstudio.ui.background import Background
+from packetstudio.ui.backup_dialog import BackupDialog
 from packetstudio.ui.client_model import CLIENT_ID_ROLE, ClientTableModel
 from packetstudio.ui.client_panel import ClientPanel
 from packetstudio.ui.labels import STATUS_WORDS, compact_rows
@@ -58,6 +67,7 @@ from packetstudio.ui.preview import PreviewPanel
 from packetstudio.ui.printing import print_pdfs
 from packetstudio.ui.queue_panel import QueuePanel
 from packetstudio.ui.runner import QueueRunner
+from packetstudio.ui.settings_dialog import SettingsDialog
 from packetstudio.vocabulary import ClientType
 
 log = logging.getLogger(__name__)
@@ -72,9 +82,14 @@ class MainWindow(QMainWindow):
     Signals:
         client_shown(client_id): the middle panel now shows this client
             (0 for none).
+        threads_changed(count): the settings changed this desk's worker
+            threads (the app resizes its render processes to match).
+        restored(): the database was restored from a backup.
     """
 
     client_shown = Signal(int)
+    threads_changed = Signal(int)
+    restored = Signal()
 
     def __init__(self, db: Database, runner: QueueRunner, settings: QSettings) -> None:
         super().__init__()
@@ -233,6 +248,14 @@ class MainWindow(QMainWindow):
         self.retry_action = self._action(
             "Retry failed &jobs", self.queue_panel._retry_all
         )
+        self.regenerate_action = self._action(
+            "Re&generate every packet", self.regenerate_packets
+        )
+        self.settings_action = self._action(
+            "&Settings...", self.show_settings, std.Preferences
+        )
+        self.templates_action = self._action("&Templates...", self.show_templates)
+        self.backups_action = self._action("&Backups...", self.show_backups)
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -254,8 +277,14 @@ class MainWindow(QMainWindow):
             self.generate_all_action,
             self.generate_list_action,
             self.retry_action,
+            self.regenerate_action,
         ):
             packets.addAction(action)
+        tools = menus.addMenu("&Tools")
+        for action in (self.settings_action, self.templates_action):
+            tools.addAction(action)
+        tools.addSeparator()
+        tools.addAction(self.backups_action)
         view = menus.addMenu("&View")
         view.addAction(self.refresh_action)
         view.addAction(self.imperial_action)
@@ -717,6 +746,103 @@ class MainWindow(QMainWindow):
             return 0
         self.statusBar().showMessage(f"Sent {pages} pages to the printer", 8000)
         return pages
+
+    # -- tools -------------------------------------------------------------
+
+    @Slot()
+    def show_settings(self) -> SettingsDialog:
+        """Open the settings; what is saved applies to the next packet."""
+        dialog = SettingsDialog(self.db, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.threads_changed.connect(self._set_threads)
+        dialog.units_changed.connect(
+            lambda units: self.imperial_action.setChecked(units == "imperial")
+        )
+        dialog.regenerate_requested.connect(self.regenerate_packets)
+        dialog.accepted.connect(self._settings_saved)
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self) -> None:
+        self.statusBar().showMessage(
+            "Settings saved; the next packets made use them", 8000
+        )
+        self.clean_up_jobs()
+
+    @Slot(int)
+    def _set_threads(self, count: int) -> None:
+        self.runner.set_threads(count)
+        self.threads_changed.emit(count)
+
+    @Slot()
+    def regenerate_packets(self) -> None:
+        """Queue every packet made so far again, with today's settings."""
+        self._queue_all(
+            lambda: generated_packets(self.db), "to make again with the new settings"
+        )
+
+    def _queue_all(self, which: Callable[[], list[tuple[int, str]]], why: str) -> None:
+        def queue() -> int:
+            return len(jobs.enqueue(self.db, which()))
+
+        self.background.run(
+            queue,
+            lambda count: self._queued(f"Queued {count:,} packets {why}"),
+            lambda exc: show_error(self, "Could not queue the packets", exc),
+        )
+
+    @Slot()
+    def clean_up_jobs(self) -> None:
+        """Forget finished jobs older than the kept number of days."""
+
+        def clean() -> int:
+            return jobs.cleanup(self.db, timedelta(days=job_keep_days(self.db)))
+
+        def done(count: int) -> None:
+            if count:
+                log.info("Removed %s old finished job records", count)
+                self.queue_panel.refresh_soon()
+
+        self.background.run(clean, done, lambda exc: log.warning("%s", exc))
+
+    @Slot()
+    def show_templates(self) -> QDialog:
+        """Open the template editor (one at a time)."""
+        from packetstudio.ui.template_editor import open_template_editor
+
+        return open_template_editor(self, self.db)
+
+    @Slot()
+    def show_backups(self) -> BackupDialog:
+        """Open the backups dialog."""
+        dialog = BackupDialog(self.db, self.restore_backup, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def restore_backup(self, path: Path) -> Path:
+        """Replace the database with the backup at ``path``; return the safety copy.
+
+        The queue is paused and every connection closed first, so nothing
+        writes during the copy; then the restored database is migrated (an
+        older backup may predate this version) and everything is read again.
+        """
+        database = backup.database_file(self.db.url)
+        self.runner.pause()
+        self.queue_panel.stop()
+        self.background.wait()
+        self.db.close()
+        try:
+            safety = backup.restore_backup(database, path)
+            Database.open(self.db.url).close()  # migrates an older backup
+        finally:
+            self.db.close()  # connections opened since see the restored file
+            self.runner.resume()
+            self.queue_panel.start()
+            self.refresh()
+        log.info("Restored the database from %s", path)
+        self.restored.emit()
+        return safety
 
     # -- help --------------------------------------------------------------
 

@@ -148,14 +148,27 @@ class QueueRunner(QObject):
         if found_work:
             self.wake()
 
-    def stop(self, wait_ms: int = 10_000) -> bool:
-        """Stop claiming, wait for running jobs, give back any left running.
+    def pause(self, wait_ms: int = 30_000) -> bool:
+        """Stop claiming and wait for the running jobs (to restore a backup).
 
         Returns True if every running job finished within ``wait_ms``.
         """
         self._stopping = True
         self._timer.stop()
-        done = self.pool.waitForDone(wait_ms)
+        return self.pool.waitForDone(wait_ms)
+
+    def resume(self) -> None:
+        """Claim jobs again after :meth:`pause`."""
+        self._stopping = False
+        self._timer.start()
+        self.wake()
+
+    def stop(self, wait_ms: int = 10_000) -> bool:
+        """Stop claiming, wait for running jobs, give back any left running.
+
+        Returns True if every running job finished within ``wait_ms``.
+        """
+        done = self.pause(wait_ms)
         released = jobs.release(self.db, self.worker_id)
         if released:
             log.warning("Gave back %s unfinished jobs to the queue", released)
