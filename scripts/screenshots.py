@@ -72,6 +72,25 @@ def shoot_batch(window: MainWindow) -> None:
     window.runner.stop()
 
 
+def shoot_admin(window: MainWindow) -> None:
+    """The settings (with a colour too light to print) and the backups."""
+    dialog = window.show_settings()
+    dialog.text_fields["gym_name"].setText("Northside Strength")
+    dialog.text_fields["address"].setText("12 Mill Lane, Springfield")
+    dialog.text_fields["phone"].setText("555-0142")
+    dialog.text_fields["website"].setText("northsidestrength.example")
+    dialog.text_fields["coach_name"].setText("Sam Rivera, Alex Kim")
+    dialog.colour.setText("#FFD700")
+    spin(300)
+    dialog.grab().save(str(OUT / "settings_error.png"))
+    dialog.reject()
+    backups = window.show_backups()
+    backups.back_up_now()
+    spin(300)
+    backups.grab().save(str(OUT / "backups.png"))
+    backups.reject()
+
+
 def shoot_form() -> None:
     dialog = IntakeDialog(units="metric")
     dialog.resize(760, 740)
@@ -98,6 +117,7 @@ def main() -> None:
         window = main_window(db, folder)
         shoot_main(window)
         shoot_batch(window)
+        shoot_admin(window)
         window.close()
         db.close()
     shoot_form()
