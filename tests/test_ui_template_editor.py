@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
@@ -47,7 +47,9 @@ WORDING = "Drink a glass of water with every meal."
 # The line of the nutrition default that prints the summary; new paragraphs
 # are typed on the line after it.
 SUMMARY_LINE = "<p>{{ content.summary }}</p>"
-RENDER_S = 30_000
+RENDER_MS = 30_000
+# The smallest screen the editor is meant for.
+SCREEN = (1366, 768)
 Button = QMessageBox.StandardButton
 
 
@@ -65,11 +67,12 @@ def open_editor(qtbot: Any, sqlite_db: Database) -> Iterator[OpenEditor]:
 
     def open_one() -> TemplateEditor:
         editor = TemplateEditor(sqlite_db)
+        editor.resize(*SCREEN)
         opened.append(editor)
         with qtbot.waitActive(editor):
             editor.show()
             editor.activateWindow()
-        qtbot.waitUntil(lambda: settled(editor), timeout=RENDER_S)
+        qtbot.waitUntil(lambda: settled(editor), timeout=RENDER_MS)
         return editor
 
     yield open_one
@@ -175,7 +178,7 @@ def click(qtbot: Any, editor: TemplateEditor, name: str) -> None:
 
 def save_with_note(qtbot: Any, editor: TemplateEditor, note: str) -> int:
     write_note(qtbot, note)
-    with qtbot.waitSignal(editor.saved, timeout=RENDER_S) as saved:
+    with qtbot.waitSignal(editor.saved, timeout=RENDER_MS) as saved:
         click(qtbot, editor, "save")
     version: int = saved.args[1]
     return version
@@ -200,10 +203,10 @@ def test_an_edit_shows_in_the_preview_soon_after_typing_stops(
 ) -> None:
     add_paragraph(qtbot, editor, f"<p>{WORDING}</p>")
 
-    qtbot.waitUntil(lambda: WORDING in preview_text(editor), timeout=RENDER_S)
-    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_S)
+    qtbot.waitUntil(lambda: WORDING in preview_text(editor), timeout=RENDER_MS)
+    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_MS)
     assert editor.findChild(QWidget, "save").isEnabled()
-    assert "edited" in editor.title.text()
+    assert "unsaved edits" in editor.title.text()
 
 
 @pytest.mark.parametrize(
@@ -219,9 +222,9 @@ def test_a_mistake_marks_its_line_and_keeps_the_last_good_preview(
 ) -> None:
     good = editor.preview.pdf
 
-    with qtbot.waitSignal(editor.problem_shown, timeout=RENDER_S) as problem:
+    with qtbot.waitSignal(editor.problem_shown, timeout=RENDER_MS) as problem:
         line = add_paragraph(qtbot, editor, mistake)
-    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_S)
+    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_MS)
 
     marked = editor.editor.error_selection()
     assert marked is not None
@@ -235,13 +238,13 @@ def test_a_mistake_marks_its_line_and_keeps_the_last_good_preview(
 
 def test_fixing_the_mistake_clears_the_mark(qtbot: Any, editor: TemplateEditor) -> None:
     add_paragraph(qtbot, editor, "<p>{{ client.nickname }}</p>")
-    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_S)
+    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_MS)
 
     for _ in range(len("nickname }}</p>")):
         qtbot.keyClick(editor.editor, Qt.Key.Key_Backspace)
     qtbot.keyClicks(editor.editor, "first_name }}</p>")
 
-    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_S)
+    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_MS)
     assert editor.editor.error_selection() is None
     assert editor.editor.error_line is None
     assert editor.findChild(QWidget, "save").isEnabled()
@@ -261,7 +264,7 @@ def test_a_template_without_the_physician_notice_cannot_be_saved(
         qtbot.keyClick(code, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(code, Qt.Key.Key_Delete)
 
-    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_S)
+    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_MS)
     assert "physician" in editor.status.text()
     assert not editor.findChild(QWidget, "save").isEnabled()
 
@@ -277,7 +280,7 @@ def test_previews_for_a_client_found_by_name(
     qtbot.waitUntil(
         lambda: editor.picker.combo.currentText() == "Priya Nair", timeout=5000
     )
-    qtbot.waitUntil(lambda: "Priya Nair" in preview_text(editor), timeout=RENDER_S)
+    qtbot.waitUntil(lambda: "Priya Nair" in preview_text(editor), timeout=RENDER_MS)
 
 
 def test_the_sample_needing_a_physician_shows_the_notice(
@@ -291,7 +294,7 @@ def test_the_sample_needing_a_physician_shows_the_notice(
 
     qtbot.waitUntil(
         lambda: "physician" in preview_text(editor).split("Your daily")[0],
-        timeout=RENDER_S,
+        timeout=RENDER_MS,
     )
 
 
@@ -302,7 +305,7 @@ def test_a_saved_template_is_used_for_new_packets(
     qtbot: Any, editor: TemplateEditor
 ) -> None:
     add_paragraph(qtbot, editor, f"<p>{WORDING}</p>")
-    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_S)
+    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_MS)
 
     version = save_with_note(qtbot, editor, "Water reminder")
 
@@ -335,7 +338,7 @@ def test_ctrl_s_right_after_typing_saves_once_the_text_is_checked(
     add_paragraph(qtbot, editor, f"<p>{WORDING}</p>")
     write_note(qtbot, "")
 
-    with qtbot.waitSignal(editor.saved, timeout=RENDER_S):
+    with qtbot.waitSignal(editor.saved, timeout=RENDER_MS):
         qtbot.keyClick(editor.editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     [saved] = template_history(editor.db, NUTRITION)
@@ -377,7 +380,7 @@ def test_reset_to_default_brings_back_the_default_wording(
     assert current_template(sqlite_db, NUTRITION) == (default_template(NUTRITION), 2)
     assert template_history(sqlite_db, NUTRITION)[0].note == RESET_NOTE
     assert editor.versions.types.topLevelItem(0).text(1) == "Version 2, the default"
-    qtbot.waitUntil(lambda: WORDING not in preview_text(editor), timeout=RENDER_S)
+    qtbot.waitUntil(lambda: WORDING not in preview_text(editor), timeout=RENDER_MS)
     assert "Your daily targets" in preview_text(editor)
 
 
@@ -401,7 +404,7 @@ def test_an_earlier_version_opens_from_the_history(
 
     assert editor.text == first
     assert editor.is_edited()
-    qtbot.waitUntil(lambda: WORDING in preview_text(editor), timeout=RENDER_S)
+    qtbot.waitUntil(lambda: WORDING in preview_text(editor), timeout=RENDER_MS)
 
 
 def test_the_diff_against_the_default_shows_the_added_line(
@@ -432,7 +435,8 @@ def test_double_clicking_a_variable_inserts_it_at_the_cursor(
     item = tree.item_for("client.first_name")
     assert item is not None
     tree.scrollToItem(item)
-    spot = tree.visualItemRect(item).center()
+    cell = tree.visualRect(tree.indexFromItem(item, 0))
+    spot = QPoint(cell.left() + 8, cell.center().y())
     # A double-click is a click, then a second press within the interval.
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=spot)
     qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=spot)
@@ -452,7 +456,7 @@ def test_choosing_another_packet_type_shows_its_template(
 
     assert editor.text == default_template(PacketType.WORKOUT)
     qtbot.waitUntil(
-        lambda: "WORKOUT PACKET" in preview_text(editor).upper(), timeout=RENDER_S
+        lambda: "WORKOUT PACKET" in preview_text(editor).upper(), timeout=RENDER_MS
     )
     assert "weekly_schedule" in [
         editor.variables.topLevelItem(0).child(i).text(0)
@@ -502,5 +506,5 @@ def test_the_editor_opens_once_per_window(qtbot: Any, sqlite_db: Database) -> No
     second = open_template_editor(window, sqlite_db)
 
     assert first is second
-    qtbot.waitUntil(lambda: settled(first), timeout=RENDER_S)
+    qtbot.waitUntil(lambda: settled(first), timeout=RENDER_MS)
     close_discarding(qtbot, first)

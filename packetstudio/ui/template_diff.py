@@ -9,13 +9,16 @@ from PySide6.QtGui import (
     QFontDatabase,
     QSyntaxHighlighter,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -38,34 +41,59 @@ def unified_diff(default: str, edited: str, name: str) -> str:
 
 
 class DiffHighlighter(QSyntaxHighlighter):
-    """Green for added lines, red for removed ones, blue for hunk headers."""
+    """Colours a unified diff: added lines green, removed red, hunks blue."""
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         dark = is_dark()
-        self.added = self._line("#16361f" if dark else "#e6f4ea", "#9ad27a", "#14532d")
-        self.removed = self._line(
-            "#3d1a1a" if dark else "#fdeaea", "#ff9d9d", "#8a1020"
-        )
-        self.hunk = self._line(None, "#7fb4ff", "#174ea6")
-        self.dark = dark
-
-    def _line(self, back: str | None, dark_fore: str, fore: str) -> QTextCharFormat:
-        result = QTextCharFormat()
-        if back is not None:
-            result.setBackground(QColor(back))
-        result.setForeground(QColor(dark_fore if is_dark() else fore))
-        return result
+        self.added = _foreground("#9ad27a" if dark else "#14532d")
+        self.removed = _foreground("#ff9d9d" if dark else "#8a1020")
+        self.hunk = _foreground("#7fb4ff" if dark else "#174ea6")
 
     def highlightBlock(self, text: str) -> None:
-        if text.startswith(("+++", "---")):
-            return
-        if text.startswith("+"):
-            self.setFormat(0, len(text), self.added)
-        elif text.startswith("-"):
-            self.setFormat(0, len(text), self.removed)
-        elif text.startswith("@@"):
-            self.setFormat(0, len(text), self.hunk)
+        kind = line_kind(text)
+        if kind is not None:
+            self.setFormat(0, len(text), getattr(self, kind))
+
+
+def _foreground(colour: str) -> QTextCharFormat:
+    result = QTextCharFormat()
+    result.setForeground(QColor(colour))
+    return result
+
+
+def line_kind(text: str) -> str | None:
+    """Return "added", "removed" or "hunk" for a line of a unified diff."""
+    if text.startswith(("+++", "---")):
+        return None
+    if text.startswith("+"):
+        return "added"
+    if text.startswith("-"):
+        return "removed"
+    if text.startswith("@@"):
+        return "hunk"
+    return None
+
+
+def line_backgrounds(view: QPlainTextEdit) -> list[QTextEdit.ExtraSelection]:
+    """Tint the whole width of each added and removed line of a diff view."""
+    dark = is_dark()
+    tints = {
+        "added": QColor("#16361f" if dark else "#e6f4ea"),
+        "removed": QColor("#3d1a1a" if dark else "#fdeaea"),
+    }
+    selections = []
+    block = view.document().firstBlock()
+    while block.isValid():
+        tint = tints.get(line_kind(block.text()) or "")
+        if tint is not None:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(tint)
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = QTextCursor(block)
+            selections.append(selection)
+        block = block.next()
+    return selections
 
 
 class DiffDialog(QDialog):
@@ -94,6 +122,7 @@ class DiffDialog(QDialog):
         self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.view.setPlainText(diff)
         self.highlighter = DiffHighlighter(self.view.document())
+        self.view.setExtraSelections(line_backgrounds(self.view))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

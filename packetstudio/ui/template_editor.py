@@ -55,12 +55,13 @@ from packetstudio.ui.template_variables import (
     VariableTree,
     template_variables,
 )
-from packetstudio.ui.template_versions import TemplateState, VersionsPanel, type_name
+from packetstudio.ui.template_versions import TemplateState, VersionsPanel
 from packetstudio.vocabulary import PacketType
 
 log = logging.getLogger(__name__)
 
 PREVIEW_DELAY_MS = 400
+DEFAULT_SIZE = (1280, 720)
 Button = QMessageBox.StandardButton
 
 
@@ -112,7 +113,7 @@ class TemplateEditor(QDialog):
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._build()
         self._connect()
-        self.resize(1280, 720)
+        self._fit_to_screen()
         self.versions.select(self.packet_type, quietly=True)
         self._show_packet_type(self.packet_type)
         self.editor.setFocus()
@@ -126,6 +127,7 @@ class TemplateEditor(QDialog):
         self.variables.setAccessibleName("Variables a template can use")
         self.editor = CodeEditor()
         self.editor.setObjectName("template_text")
+        self.editor.setAccessibleName("Template text")
         self.highlighter = JinjaHighlighter(self.editor.document())
         self.title = QLabel("")
         self.title.setObjectName("template_title")
@@ -147,6 +149,15 @@ class TemplateEditor(QDialog):
         self.close_button = self._button("Close", "close")
         self._lay_out()
         self._set_tab_order()
+
+    def _fit_to_screen(self) -> None:
+        width, height = DEFAULT_SIZE
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width = min(width, room.width() - 40)
+            height = min(height, room.height() - 60)
+        self.resize(width, height)
 
     def _button(self, text: str, name: str) -> QPushButton:
         button = QPushButton(text)
@@ -384,8 +395,10 @@ class TemplateEditor(QDialog):
     def _show_title(self, edited: bool) -> None:
         if self.state is None:
             return
-        words = f"Te&xt of the {type_name(self.packet_type).lower()} template"
-        words += f"  ({self.state.words}{', edited' if edited else ''})"
+        words = f"Te&xt of the {self.packet_type.value} template: "
+        words += self.state.words.lower()
+        if edited:
+            words += ", with unsaved edits"
         self.title.setText(words)
         self.setWindowTitle(f"Handout templates{' *' if edited else ''}")
 

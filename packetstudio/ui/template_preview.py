@@ -127,6 +127,9 @@ class _Stale(Exception):
     """A newer request made this one pointless before it started."""
 
 
+# FIXME(templates): a template whose loops run for minutes keeps the preview
+# thread busy as long: later previews wait behind it, and closing the editor
+# waits for it too. Renders need the deadline planned in templates/sandbox.py.
 class PreviewWork(QObject):
     """Renders previews and checks templates on a worker thread.
 
@@ -428,15 +431,13 @@ class PdfPane(QWidget):
         self._swap(document)
 
     def _swap(self, document: QPdfDocument) -> None:
-        page = self.view.pageNavigator().currentPage()
         scroll = self.view.verticalScrollBar().value()
         old = self._document
         self._document = document
         self.view.setDocument(document)
         if old is not None:
             old.deleteLater()
-        if 0 < page < document.pageCount():
-            self.view.verticalScrollBar().setValue(scroll)
+        self.view.verticalScrollBar().setValue(scroll)
         self._show_pages()
 
     def show_note(self, text: str) -> None:

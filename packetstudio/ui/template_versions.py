@@ -103,8 +103,9 @@ class VersionsPanel(QWidget):
             item.setData(0, TYPE_ROLE, packet_type.value)
             self.types.addTopLevelItem(item)
             self._type_items[packet_type] = item
-        rows = self.types.sizeHintForRow(0) * (len(PacketType) + 1)
-        self.types.setFixedHeight(rows + self.types.header().sizeHint().height())
+        rows = self.types.sizeHintForRow(0) * len(PacketType)
+        header = self.types.header().sizeHint().height()
+        self.types.setFixedHeight(rows + header + 2 * self.types.frameWidth() + 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.types_label)
