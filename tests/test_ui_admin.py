@@ -288,3 +288,17 @@ def test_queue_history_is_trimmed_to_the_kept_days(
         click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: jobs.recent(window.db) == [], timeout=5000)
     assert len(packets_for_client(window.db, client_id)) == 2  # packets stay
+
+
+def test_the_template_editor_opens_from_the_tools_menu_once(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from packetstudio.ui.template_editor import TemplateEditor
+
+    tools = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Tools")
+    assert window.templates_action in tools.actions()
+    window.templates_action.trigger()
+    window.templates_action.trigger()
+    editors = [e for e in window.findChildren(TemplateEditor) if e.isVisible()]
+    assert len(editors) == 1
+    editors[0].close()
