@@ -23,6 +23,7 @@ from packetstudio.store.clients import add_clients
 from packetstudio.ui.intake_form import IntakeDialog
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
+from packetstudio.ui.template_editor import TemplateEditor
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZE = (1366, 768)
@@ -91,6 +92,20 @@ def shoot_admin(window: MainWindow) -> None:
     backups.reject()
 
 
+def shoot_template_editor(db: Database) -> None:
+    """The template editor once its first preview is on screen."""
+    editor = TemplateEditor(db)
+    editor.resize(*SIZE)
+    editor.show()
+    loop = QEventLoop()
+    editor.preview_shown.connect(loop.quit)
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    spin(600)
+    editor.grab().save(str(OUT / "template_editor.png"))
+    editor.close()
+
+
 def shoot_form() -> None:
     dialog = IntakeDialog(units="metric")
     dialog.resize(760, 740)
@@ -118,6 +133,7 @@ def main() -> None:
         shoot_main(window)
         shoot_batch(window)
         shoot_admin(window)
+        shoot_template_editor(db)
         window.close()
         db.close()
     shoot_form()

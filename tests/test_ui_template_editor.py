@@ -508,3 +508,39 @@ def test_the_editor_opens_once_per_window(qtbot: Any, sqlite_db: Database) -> No
     assert first is second
     qtbot.waitUntil(lambda: settled(first), timeout=RENDER_MS)
     close_discarding(qtbot, first)
+
+
+def test_tab_indents_and_ctrl_tab_moves_on_to_the_preview(
+    qtbot: Any, editor: TemplateEditor
+) -> None:
+    code = editor.editor
+    code.setFocus()
+    qtbot.keyClick(code, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(code, Qt.Key.Key_Tab)
+    assert editor.text.startswith("  {#")
+
+    qtbot.keyClick(code, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert editor.picker.combo.hasFocus()
+
+    code.setFocus()
+    back = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(code, Qt.Key.Key_Backtab, back)
+    assert editor.variables.hasFocus()
+
+
+def test_a_client_the_packet_type_does_not_suit_is_said_so(
+    qtbot: Any, editor: TemplateEditor
+) -> None:
+    add_client(editor.db, parse_intake(example("youth")))
+    name = example("youth")["full_name"]
+    types = editor.versions.types
+    types.setFocus()
+    qtbot.keyClick(types, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: settled(editor), timeout=RENDER_MS)
+
+    qtbot.keyClicks(editor.picker.search, name.split()[0])
+
+    note = editor.preview.note
+    qtbot.waitUntil(note.isVisible, timeout=RENDER_MS)
+    assert note.text().startswith(f"{name} cannot have this packet")
+    assert "adults" in note.text()

@@ -180,19 +180,24 @@ class CodeEditor(QPlainTextEdit):
         if key == Qt.Key.Key_Tab and plain:
             self.insertPlainText(INDENT)
             return
-        if key == Qt.Key.Key_Tab and modifiers == Qt.KeyboardModifier.ControlModifier:
-            self.focusNextChild()
-            return
-        if (
-            key == Qt.Key.Key_Backtab
-            and modifiers & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.focusPreviousChild()
+        control = modifiers & Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and control:
+            self._leave(forward=key == Qt.Key.Key_Tab)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
             self._new_line()
             return
         super().keyPressEvent(event)
+
+    def _leave(self, *, forward: bool) -> None:
+        # An editable QPlainTextEdit refuses to pass the focus on unless Tab
+        # changes the focus, so it does for this one move.
+        self.setTabChangesFocus(True)
+        if forward:
+            self.focusNextChild()
+        else:
+            self.focusPreviousChild()
+        self.setTabChangesFocus(False)
 
     def _new_line(self) -> None:
         text = self.textCursor().block().text()
