@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -447,3 +449,74 @@ def test_generating_for_the_whole_list_follows_its_filter(
     )
     window.runner.stop()
     assert {client for client, _type in queued_requests(sqlite_db)} == set(athletes)
+
+
+# Holds an exclusive lock on a SQLite file until a line arrives on stdin.
+LOCKER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
+def test_a_locked_database_keeps_the_form_open_until_it_can_save(
+    qtbot: Any,
+    sqlite_url: str,
+    windows: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Database.open(sqlite_url).close()
+    db = Database(sqlite_url, busy_timeout_s=0.3)
+    window = windows(db)
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, sqlite_url.removeprefix("sqlite:///")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    with locker:
+        assert locker.stdout is not None and locker.stdin is not None
+        assert locker.stdout.readline().strip() == "locked"
+        fill_in_while_locked(qtbot, window, locker, monkeypatch)
+    assert visible_names(window) == ["Priya Raman"]
+
+
+def fill_in_while_locked(
+    qtbot: Any,
+    window: MainWindow,
+    locker: subprocess.Popen[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))
+    seen: dict[str, bool] = {}
+
+    def fill_the_form() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        field = lambda name: dialog.findChild(QWidget, name)  # noqa: E731
+        qtbot.keyClicks(field("full_name"), "Priya Raman")
+        pick(qtbot, field("sex"), "Female")
+        qtbot.keyClicks(field("date_of_birth"), "1990-05-04")
+        qtbot.keyClicks(field("height_cm"), "165")
+        qtbot.keyClicks(field("weight_kg"), "60")
+        pick(qtbot, field("goal"), "Maintenance")
+        pick(qtbot, field("activity_level"), "Moderately")
+        qtbot.waitUntil(lambda: field("save").isEnabled())
+        qtbot.mouseClick(field("save"), Qt.MouseButton.LeftButton)
+        seen["open while locked"] = dialog.isVisible()
+        seen["name kept"] = field("full_name").text() == "Priya Raman"
+        assert locker.stdin is not None
+        locker.stdin.write("\n")
+        locker.stdin.flush()
+        locker.wait(10)
+        qtbot.mouseClick(field("save"), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_the_form)
+    qtbot.mouseClick(button(window, "new_client"), Qt.MouseButton.LeftButton)
+
+    assert seen == {"open while locked": True, "name kept": True}
+    assert len(shown) == 1 and "busy or out of reach" in shown[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
@@ -55,6 +55,7 @@ from packetstudio.ui.intake_widgets import (
     muted_label,
 )
 from packetstudio.ui.labels import error_colour
+from packetstudio.ui.messages import show_error
 from packetstudio.vocabulary import SUGGESTED_PACKETS, ClientType, PacketType, label
 
 log = logging.getLogger(__name__)
@@ -166,14 +167,19 @@ class IntakeDialog(QDialog):
         intake: Intake | None = None,
         units: str = "metric",
         today: date | None = None,
+        store: Callable[[Intake], object] | None = None,
     ) -> None:
         """Build the form, filled from ``intake`` when editing.
 
         Args:
             units: "metric" or "imperial", for height and weight.
             today: the day ages and packet eligibility are judged on.
+            store: called with the valid intake on Save; if it raises (the
+                database is locked, say), the error is shown and the form
+                stays open with everything typed.
         """
         super().__init__(parent)
+        self._store = store
         if units not in UNITS:
             raise ValueError(f"units must be one of {UNITS}, not {units!r}")
         self._today = today or date.today()
@@ -339,6 +345,12 @@ class IntakeDialog(QDialog):
     def _on_save(self) -> None:
         self._validate()
         if self._valid is not None:
+            if self._store is not None:
+                try:
+                    self._store(self._valid)
+                except Exception as exc:  # the form stays open: nothing typed is lost
+                    show_error(self, "The client could not be saved", exc)
+                    return
             self._saved = self._valid
             self.accept()
             return

@@ -431,15 +431,16 @@ class MainWindow(QMainWindow):
     def new_client(self) -> None:
         from packetstudio.ui.intake_form import IntakeDialog
 
-        dialog = IntakeDialog(self, units=self._units())
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        added: list[int] = []
+        dialog = IntakeDialog(
+            self,
+            units=self._units(),
+            store=lambda intake: added.append(add_client(self.db, intake)),
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or not added:
             return
-        intake = dialog.intake()
-        if intake is None:
-            return
-        client_id = add_client(self.db, intake)
-        log.info("Added client %s", client_id)
-        self._after_save(client_id, [t.value for t in dialog.selected_packet_types()])
+        log.info("Added client %s", added[0])
+        self._after_save(added[0], [t.value for t in dialog.selected_packet_types()])
 
     @Slot()
     def edit_client(self) -> None:
@@ -448,14 +449,18 @@ class MainWindow(QMainWindow):
         client = self.client_panel.client
         if client is None:
             return
-        dialog = IntakeDialog(self, intake=client.intake, units=self._units())
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        versions: list[int] = []
+        dialog = IntakeDialog(
+            self,
+            intake=client.intake,
+            units=self._units(),
+            store=lambda intake: versions.append(
+                update_intake(self.db, client.id, intake)
+            ),
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or not versions:
             return
-        intake = dialog.intake()
-        if intake is None:
-            return
-        version = update_intake(self.db, client.id, intake)
-        log.info("Client %s saved as intake version %s", client.id, version)
+        log.info("Client %s saved as intake version %s", client.id, versions[0])
         self._after_save(client.id, [t.value for t in dialog.selected_packet_types()])
 
     def _after_save(self, client_id: int, packet_types: list[str]) -> None:
