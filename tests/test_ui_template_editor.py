@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from packetstudio import pipeline
 from packetstudio.intake import parse_intake
+from packetstudio.pdf.pool import RenderPool
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import JobStatus
 from packetstudio.store import Database
@@ -39,6 +40,7 @@ from packetstudio.store.templates import (
 from packetstudio.templates import default_template
 from packetstudio.ui.template_diff import DiffDialog
 from packetstudio.ui.template_editor import TemplateEditor, open_template_editor
+from packetstudio.ui.template_preview import PreviewWork, sample_subjects
 from packetstudio.vocabulary import PacketType
 from tests.conftest import example
 
@@ -495,10 +497,9 @@ def test_every_input_has_a_name_a_screen_reader_can_say(
     assert unnamed == []
 
 
-# The offscreen platform cannot raise windows; raising the open editor is
-# what the second call does.
-@pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_the_editor_opens_once_per_window(qtbot: Any, sqlite_db: Database) -> None:
+def test_the_editor_opens_once_per_window_and_closes_while_rendering(
+    qtbot: Any, sqlite_db: Database
+) -> None:
     window = QWidget()
     qtbot.addWidget(window)
 
@@ -506,8 +507,44 @@ def test_the_editor_opens_once_per_window(qtbot: Any, sqlite_db: Database) -> No
     second = open_template_editor(window, sqlite_db)
 
     assert first is second
-    qtbot.waitUntil(lambda: settled(first), timeout=RENDER_MS)
-    close_discarding(qtbot, first)
+    assert first.isVisible()
+    first.close()
+    assert not first.isVisible()
+
+
+def test_a_preview_of_older_text_never_replaces_a_newer_one(
+    qtbot: Any, sqlite_db: Database
+) -> None:
+    work = PreviewWork(sqlite_db)
+    shown: list[bytes] = []
+    work.rendered.connect(lambda handout: shown.append(handout.pdf))
+    older = default_template(NUTRITION)
+    newer = older.replace(SUMMARY_LINE, f"{SUMMARY_LINE}<p>{WORDING}</p>")
+    subject = sample_subjects(NUTRITION)[0]
+
+    with qtbot.waitSignal(work.rendered, timeout=RENDER_MS):
+        work.submit(NUTRITION, older, subject, check=False)
+        work.submit(NUTRITION, newer, subject, check=False)
+    work.cancel()
+    qtbot.wait(50)
+
+    assert len(shown) == 1
+    assert WORDING in pdf_text(shown[0])
+
+
+def test_previews_can_render_in_a_worker_process(
+    qtbot: Any, sqlite_db: Database
+) -> None:
+    pool = RenderPool(1)
+    editor = TemplateEditor(sqlite_db, render=pool)
+    try:
+        editor.show()
+        qtbot.waitUntil(lambda: settled(editor), timeout=60_000)
+        assert "Maria Lopez" in preview_text(editor)
+    finally:
+        editor.close()
+        editor.deleteLater()
+        pool.close()
 
 
 def test_tab_indents_and_ctrl_tab_moves_on_to_the_preview(
