@@ -223,7 +223,8 @@ def compile_template(source: str) -> Template:
     """Compile a template, once per process for the same text.
 
     Raises:
-        TemplateFailure: the template is too long or has a syntax error.
+        TemplateFailure: the template is too long, has a syntax error, nests
+            too deeply, or fails in an expression Jinja works out in advance.
     """
     if len(source) > MAX_SOURCE_CHARS:
         raise TemplateFailure(
@@ -234,12 +235,18 @@ def compile_template(source: str) -> Template:
         return environment().from_string(source)
     except TemplateSyntaxError as exc:
         raise TemplateFailure(f"syntax error: {exc.message}", exc.lineno) from None
-    except (RecursionError, SyntaxError, MemoryError):
-        # Jinja's parser recurses once per nested bracket or tag, and Python
-        # compiles at most 20 nested loops and 100 indented blocks.
+    except (RecursionError, MemoryError):
+        # Jinja's parser recurses once per nested bracket, tag or operator.
         raise TemplateFailure(
-            "the template nests brackets, tags or loops too deeply"
+            "the template nests brackets, tags or operators too deeply"
         ) from None
+    except SyntaxError as exc:
+        # Python refuses the compiled template: more than 20 nested loops or
+        # 100 nested blocks, or (with warnings as errors) a literal that
+        # cannot be called or indexed.
+        raise TemplateFailure(f"the template cannot be compiled: {exc.msg}") from None
+    except Exception as exc:  # Jinja evaluates constant expressions as it compiles
+        raise _failure(exc) from None
 
 
 # FIXME(templates): nothing bounds a template's running time: nested loops
@@ -257,18 +264,19 @@ def render_markup(source: str, context: Mapping[str, Any]) -> str:
         return _bounded(template.generate(context))
     except TemplateFailure:
         raise
-    except SecurityError as exc:
-        raise TemplateSecurityError(
-            f"not allowed in a template: {exc}", template_line(exc)
-        ) from None
-    except UndefinedError as exc:
-        raise TemplateFailure(
-            f"undefined value: {exc.message}", template_line(exc)
-        ) from None
     except Exception as exc:  # any mistake inside the template is the template's
-        raise TemplateFailure(
-            f"{type(exc).__name__}: {exc}", template_line(exc)
-        ) from None
+        raise _failure(exc) from None
+
+
+def _failure(exc: Exception) -> TemplateFailure:
+    """Return the failure to report for ``exc``, raised by template code."""
+    if isinstance(exc, SecurityError):
+        return TemplateSecurityError(
+            f"not allowed in a template: {exc}", template_line(exc)
+        )
+    if isinstance(exc, UndefinedError):
+        return TemplateFailure(f"undefined value: {exc.message}", template_line(exc))
+    return TemplateFailure(f"{type(exc).__name__}: {exc}", template_line(exc))
 
 
 def _bounded(chunks: Iterable[str]) -> str:
