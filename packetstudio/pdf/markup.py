@@ -218,6 +218,11 @@ def parse_markup(text: str) -> Node:
         parser.Parse(text, True)
     except expat.ExpatError as exc:
         raise TemplateFailure(_explain(exc), _error_line(text, exc)) from None
+    except UnicodeEncodeError as exc:
+        raise TemplateFailure(
+            f"the handout holds a character that is not text ({exc.reason}): "
+            f"{text[exc.start : exc.end]!a}"
+        ) from None
     if builder.root is None:
         raise TemplateFailure("the template produced no <handout>")
     return builder.root

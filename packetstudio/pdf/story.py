@@ -279,7 +279,8 @@ def _log(story: Story, node: Node) -> list[Flowable]:
 
 def _whole_number(node: Node, name: str, maximum: int) -> int:
     text = node.attrs[name].strip()
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    # isdigit() also accepts digits such as "²" that int() cannot read.
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= maximum:
         raise node.fail(f"{name} must be a whole number from 1 to {maximum}")
     return int(text)
 

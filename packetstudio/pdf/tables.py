@@ -80,8 +80,11 @@ def column_widths(
             raise node.fail(f"cannot read the width {entry.strip()!r}")
         number, unit, star = match.groups()
         if number is None:
+            share = float(star or 1)
+            if share <= 0:
+                raise node.fail(f"the width {entry.strip()!r} shares nothing")
             fixed.append(None)
-            stars.append(float(star or 1))
+            stars.append(share)
         elif unit == "%":
             fixed.append(total * float(number) / 100)
         else:
