@@ -38,6 +38,8 @@ from packetstudio.store.templates import (
     template_history,
 )
 from packetstudio.templates import default_template
+from packetstudio.ui.code_editor import CodeEditor
+from packetstudio.ui.jinja_highlighter import JinjaHighlighter
 from packetstudio.ui.template_diff import DiffDialog
 from packetstudio.ui.template_editor import TemplateEditor, open_template_editor
 from packetstudio.ui.template_preview import PreviewWork, sample_subjects
@@ -581,3 +583,36 @@ def test_a_client_the_packet_type_does_not_suit_is_said_so(
     qtbot.waitUntil(note.isVisible, timeout=RENDER_MS)
     assert note.text().startswith(f"{name} cannot have this packet")
     assert "adults" in note.text()
+
+
+def test_jinja_and_markup_are_coloured_apart_across_lines(qtbot: Any) -> None:
+    code = CodeEditor()
+    qtbot.addWidget(code)
+    highlighter = JinjaHighlighter(code.document(), dark=False)
+    code.setPlainText(
+        '<item label="{{ item.label|upper }}">{# a note\n'
+        "that goes on #}{% if x %}&amp;</item>\n"
+    )
+    first, second = (code.document().findBlockByNumber(n) for n in (0, 1))
+    palette = highlighter.palette
+
+    def colour(block: Any, text: str) -> str:
+        column = block.text().index(text)
+        for piece in block.layout().formats():
+            if piece.start <= column < piece.start + piece.length:
+                return str(piece.format.foreground().color().name())
+        return "plain"
+
+    def expected(name: str) -> str:
+        return str(getattr(palette, name).foreground().color().name())
+
+    assert colour(first, "item") == expected("tag")
+    assert colour(first, "label=") == expected("attribute")
+    assert colour(first, "{{") == expected("delimiter")
+    assert colour(first, "item.label") == expected("name")
+    assert colour(first, "|upper") == expected("filter")
+    assert colour(first, "a note") == expected("comment")
+    assert colour(second, "that goes on") == expected("comment")
+    assert colour(second, "if") == expected("keyword")
+    assert colour(second, "&amp;") == expected("entity")
+    assert colour(second, "</item>") == expected("tag")

@@ -97,6 +97,7 @@ class CodeEditor(QPlainTextEdit):
         )
         height = self.fontMetrics().height()
         current = self.textCursor().blockNumber()
+
         while block.isValid() and top <= event.rect().bottom():
             bottom = top + round(self.blockBoundingRect(block).height())
             if block.isVisible() and bottom >= event.rect().top():
@@ -112,6 +113,7 @@ class CodeEditor(QPlainTextEdit):
                 )
             block = block.next()
             top = bottom
+
         painter.end()
 
     def _number_colour(self, number: int, current: int) -> QColor:
@@ -130,7 +132,6 @@ class CodeEditor(QPlainTextEdit):
             line = min(max(line, 1), self.blockCount())
         self.error_line = line
         self._update_selections()
-        self.gutter.update()
 
     def error_selection(self) -> QTextEdit.ExtraSelection | None:
         """Return the extra selection marking the error line, if one is."""
@@ -148,6 +149,7 @@ class CodeEditor(QPlainTextEdit):
             marked.format.setProperty(QTextFormat.Property.UserProperty, True)
             selections.append(marked)
         self.setExtraSelections(selections)
+        self.gutter.update()  # the current line's number stands out
 
     def _line_selection(
         self, cursor: QTextCursor, colour: QColor

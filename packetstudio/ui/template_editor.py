@@ -129,6 +129,7 @@ class TemplateEditor(QDialog):
         self.editor.setObjectName("template_text")
         self.editor.setAccessibleName("Template text")
         self.highlighter = JinjaHighlighter(self.editor.document())
+
         self.title = QLabel("")
         self.title.setObjectName("template_title")
         self.title.setStyleSheet("font-weight: 600;")
@@ -141,12 +142,14 @@ class TemplateEditor(QDialog):
         )
         self.picker = SubjectPicker(self.db)
         self.preview = PdfPane()
+
         self.diff_button = self._button("&Differences from the default...", "diff")
         self.reset_button = self._button("Reset to de&fault...", "reset")
         self.revert_button = self._button("&Revert", "revert")
         self.save_button = self._button("&Save", "save")
         self.save_button.setToolTip("Save as a new version (Ctrl+S)")
         self.close_button = self._button("Close", "close")
+
         self._lay_out()
         self._set_tab_order()
 
@@ -204,6 +207,7 @@ class TemplateEditor(QDialog):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.columns, 1)
         layout.addLayout(buttons)
@@ -229,13 +233,16 @@ class TemplateEditor(QDialog):
     def _connect(self) -> None:
         self.editor.textChanged.connect(self._edited)
         self._timer.timeout.connect(self._submit)
+
         self.variables.insert_requested.connect(self.editor.insert_at_cursor)
         self.versions.type_chosen.connect(self._type_chosen)
         self.versions.version_opened.connect(self._open_version)
         self.picker.subject_changed.connect(self._subject_changed)
+
         self.work.rendered.connect(self._rendered)
         self.work.render_failed.connect(self._render_failed)
         self.work.checked.connect(self._checked)
+
         self.save_button.clicked.connect(self.request_save)
         self.revert_button.clicked.connect(self.revert)
         self.reset_button.clicked.connect(self.reset_to_default)
@@ -331,6 +338,7 @@ class TemplateEditor(QDialog):
     def _render_failed(self, exc: BaseException) -> None:
         if isinstance(exc, NotApplicable):
             self._preview_failed = False
+            self._update_controls()
             name = self.picker.subject.label
             self.preview.show_note(f"{name} cannot have this packet: {exc}")
             return

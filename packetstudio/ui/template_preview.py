@@ -250,6 +250,7 @@ class SubjectPicker(QWidget):
         self.db = db
         self.packet_type = PacketType.NUTRITION
         self.background = Background(self)
+
         self.combo = QComboBox()
         self.combo.setObjectName("preview_subject")
         self.combo.setAccessibleName("Preview for")
@@ -270,12 +271,14 @@ class SubjectPicker(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._searches = 0
+
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.combo, 3)
         layout.addWidget(self.search_label)
         layout.addWidget(self.search, 2)
+
         self.search.textChanged.connect(self._timer.start)
         self._timer.timeout.connect(self._find)
         self.combo.currentIndexChanged.connect(self._chosen)
@@ -292,14 +295,6 @@ class SubjectPicker(QWidget):
         self.packet_type = packet_type
         self.combo.clear()
         self._find()
-
-    def select(self, label: str) -> bool:
-        """Choose the subject whose label starts with ``label``; True if found."""
-        for row in range(self.combo.count()):
-            if self.combo.itemText(row).startswith(label):
-                self.combo.setCurrentIndex(row)
-                return True
-        return False
 
     @Slot()
     def _find(self) -> None:
@@ -406,10 +401,12 @@ class PdfPane(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("font-style: italic;")
         self.note.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
+
         self.view.pageNavigator().currentPageChanged.connect(self._show_pages)
 
     @property
