@@ -63,8 +63,8 @@ BENCHMARKS = (
     Benchmark(
         "end_to_end",
         "end to end with the real worker",
-        ("--packets", "100", "--runs", "3", "--full-packets", "1000"),
-        ("--packets", "60", "--runs", "1", "--full-packets", "0"),
+        ("--packets", "60", "--runs", "3", "--full-packets", "1000"),
+        ("--packets", "30", "--runs", "1", "--full-packets", "0"),
     ),
 )
 

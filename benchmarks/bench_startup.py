@@ -60,6 +60,7 @@ class Runs:
     keystroke_ms: list[float] = field(default_factory=list)
     slowest_ms: list[float] = field(default_factory=list)
     count_ms: list[float] = field(default_factory=list)
+    typed: dict[str, list[float]] = field(default_factory=dict)
 
 
 def clients_database(path: Path, clients: int) -> str:
@@ -93,24 +94,20 @@ def probe(arguments: list[str], environment: dict[str, str]) -> Probe:
     command = [sys.executable, "-m", "benchmarks.gui_probe", *arguments]
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen(
+        with subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=errors, env=environment, text=True
-        )
-        watchdog = threading.Timer(TIMEOUT_S, child.kill)
-        watchdog.start()
-        try:
+        ) as child:
+            watchdog = threading.Timer(TIMEOUT_S, child.kill)
+            watchdog.start()
             assert child.stdout is not None
             ready = child.stdout.readline()
             ready_s = time.perf_counter() - start
             report = child.stdout.readline()
-            child.wait()
-        finally:
-            watchdog.cancel()
-            child.stdout.close()
+        watchdog.cancel()
         if ready.strip() != "ready" or child.returncode != 0:
             errors.seek(0)
             detail = errors.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"{' '.join(arguments[:1])} probe failed:\n{detail}")
+            raise RuntimeError(f"{arguments[0]} probe failed:\n{detail}")
     document = json.loads(report)
     return Probe(ready_s, document.pop("peak_mb"), document)
 
@@ -160,12 +157,17 @@ def measure(clients: int, runs: int, folder: Path) -> Runs:
         measured.keystroke_ms.append(statistics.median(keystrokes))
         measured.slowest_ms.append(max(keystrokes))
         measured.count_ms.append(statistics.median(count_matches_ms(path, name)))
+        measured.typed[name] = [round(ms, 1) for ms in keystrokes]
     return measured
 
 
-def run(clients: int, runs: int) -> list[Figure]:
+def run(clients: int, runs: int) -> tuple[list[Figure], Runs]:
     with tempfile.TemporaryDirectory() as folder:
         measured = measure(clients, runs, Path(folder))
+    return figures_of(measured, clients), measured
+
+
+def figures_of(measured: Runs, clients: int) -> list[Figure]:
     m = statistics.median
     many = f"{clients:,} clients"
     count = "sqlite3 count of the matches"
@@ -210,9 +212,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50_000, metavar="N")
     parser.add_argument("--runs", type=int, default=3, metavar="N")
     args = parser.parse_args()
-    figures = run(args.clients, args.runs)
+    figures, measured = run(args.clients, args.runs)
     print(table("Start-up, search and memory", figures))
-    print(f"\nwritten to {save('startup', figures)}")
+    for name, keystrokes in measured.typed.items():
+        print(f"typing {name!r}, ms per keystroke: {keystrokes}")
+    path = save("startup", figures, keystrokes_ms=measured.typed)
+    print(f"\nwritten to {path}")
 
 
 if __name__ == "__main__":

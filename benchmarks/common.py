@@ -89,7 +89,7 @@ def table(title: str, figures: list[Figure]) -> str:
     """Return the figures as a plain-text table."""
     lines = [title, "=" * len(title)]
     header = (
-        f"{'figure':<46} {'median':>12} {'baseline':>10} {'ratio':>7}"
+        f"{'figure':<50} {'median':>12} {'baseline':>10} {'ratio':>7}"
         f"  {'target':<10} status"
     )
     lines += [header, "-" * len(header)]
@@ -98,7 +98,7 @@ def table(title: str, figures: list[Figure]) -> str:
         ratio = "" if f.ratio is None else f"{f.ratio:.2f}x"
         value = f"{_number(f.median):>9} {f.unit:<2}"
         lines.append(
-            f"{f.name:<46} {value} {base:>10} {ratio:>7}"
+            f"{f.name:<50} {value} {base:>10} {ratio:>7}"
             f"  {f.target:<10} {f.status}".rstrip()
         )
     return "\n".join(lines)
