@@ -519,4 +519,4 @@ def fill_in_while_locked(
     qtbot.mouseClick(button(window, "new_client"), Qt.MouseButton.LeftButton)
 
     assert seen == {"open while locked": True, "name kept": True}
-    assert len(shown) == 1 and "busy or out of reach" in shown[0]
+    assert len(shown) == 1 and "locked by another program" in shown[0]

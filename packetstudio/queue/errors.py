@@ -18,6 +18,7 @@ from packetstudio.intake import IntakeError
 from packetstudio.library import LibraryError
 from packetstudio.queue.jobs import JobError
 from packetstudio.store.clients import ClientNotFound
+from packetstudio.store.database import DatabaseError, DiskFull
 from packetstudio.templates.errors import TemplateFailure
 
 log = logging.getLogger(__name__)
@@ -69,14 +70,16 @@ def classify(exc: BaseException) -> JobError:
         return JobError(
             "library", f"PacketStudio's data files are damaged: {exc}", True
         )
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+    if isinstance(exc, DiskFull) or (
+        isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    ):
         return JobError(
             "disk_full",
             "The disk is full, so the packet could not be saved. Free some space; "
             "PacketStudio tries again by itself.",
             permanent=False,
         )
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, OperationalError | DatabaseError):
         return JobError(
             "database",
             "The database was busy or out of reach; "

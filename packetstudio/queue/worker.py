@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from packetstudio import pipeline
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import ClaimedJob, JobStatus, QueueConfig
-from packetstudio.store.database import Database
+from packetstudio.store.database import Database, DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,16 @@ class LeaseKeeper:
                 # when its result is refused (LeaseLost).
                 log.debug("Job %s is no longer held; stop renewing it", job.id)
                 self.drop(job)
-        except Exception:  # a missed renewal is retried next round
-            log.warning("Could not renew the lease of job %s", job.id, exc_info=True)
+        except Exception as exc:  # a missed renewal is retried next round
+            _warn("Could not renew the lease of job %s", exc, job.id)
+
+
+def _warn(message: str, exc: Exception, *args: object) -> None:
+    """Log a handled failure: the database's in plain words, a bug with details."""
+    if isinstance(exc, DatabaseError):
+        log.warning(f"{message}: %s", *args, exc)
+    else:
+        log.warning(message, *args, exc_info=exc)
 
 
 def work_one(
@@ -203,10 +211,8 @@ class Worker:
                 outcome = work_one(
                     self.db, self.worker_id, self.config, self._keeper, self._process
                 )
-            except Exception:  # the database may be away for a while
-                log.warning(
-                    "Could not claim or record a job; trying again", exc_info=True
-                )
+            except Exception as exc:  # the database may be away for a while
+                _warn("Could not claim or record a job; trying again", exc)
                 self._stop.wait(self.idle_s)
                 continue
             if outcome is not None:

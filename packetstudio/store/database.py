@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as DriverError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +35,37 @@ class DatabaseUnavailable(DatabaseError):
 
 class NotADatabase(DatabaseError):
     """The file is not a PacketStudio database; it was left untouched."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another program kept the database locked for longer than the busy timeout."""
+
+
+class DiskFull(DatabaseUnavailable):
+    """The database file could not be written: the disk is full or failing."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """The database file is damaged; a backup has to be restored."""
+
+
+# SQLite result codes, compared by their low byte unless extended.
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_UNREACHABLE = {
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_PERM,
+}
+# Writes refused for want of room: a full disk, or a write, sync or resize
+# that failed (a full disk or a file size limit gives these too).
+_NOT_WRITTEN = {
+    sqlite3.SQLITE_IOERR_WRITE,
+    sqlite3.SQLITE_IOERR_FSYNC,
+    sqlite3.SQLITE_IOERR_TRUNCATE,
+    sqlite3.SQLITE_IOERR_SHMSIZE,
+}
 
 
 def default_url() -> str:
@@ -72,6 +104,7 @@ class Database:
         self, url: str, *, busy_timeout_s: float = engines.SQLITE_BUSY_TIMEOUT_S
     ):
         self.url = url
+        self.busy_timeout_s = busy_timeout_s
         self.is_sqlite = engines.is_sqlite(url)
         self.engine: Engine = engines.create(url, busy_timeout_s=busy_timeout_s)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -81,18 +114,25 @@ class Database:
         )
 
     @classmethod
-    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        upgrade: bool = True,
+        busy_timeout_s: float = engines.SQLITE_BUSY_TIMEOUT_S,
+    ) -> Database:
         """Open the database at ``url`` (the default one if None), migrating it.
 
         Raises:
             NotADatabase: the file exists but is not a PacketStudio database.
+            DatabaseBusy: another program keeps the file locked.
             DatabaseUnavailable: the server or file cannot be reached.
         """
         url = url or default_url()
         path = sqlite_path(url)
         if path is not None:
-            _check_sqlite_file(path)
-        database = cls(url)
+            _check_sqlite_file(path, busy_timeout_s)
+        database = cls(url, busy_timeout_s=busy_timeout_s)
         try:
             if upgrade:
                 migrate.upgrade(database.engine, sqlite_file=path)
@@ -104,9 +144,14 @@ class Database:
                 f"{describe(url)} holds tables that are not PacketStudio's ({exc}); "
                 "it was left untouched. Choose another file or an empty database."
             ) from None
-        except OperationalError as exc:
+        except DriverError as exc:
             database.close()
-            raise DatabaseUnavailable(_unavailable(url, exc)) from exc
+            known = explain(url, exc, busy_timeout_s)
+            if isinstance(known, DatabaseDamaged):
+                raise NotADatabase(f"{known} It was left untouched.") from exc
+            if known is None and not isinstance(exc, OperationalError):
+                raise
+            raise known or DatabaseUnavailable(_unavailable(url, exc)) from exc
         return database
 
     def close(self) -> None:
@@ -117,21 +162,83 @@ class Database:
         """Yield a session for queries; nothing it changes is kept.
 
         Objects loaded through it stay readable after the block, detached.
+
+        Raises:
+            DatabaseError: the file or server failed (see :func:`explain`).
         """
-        with self._reader() as session:
+        with self._plain_errors(), self._reader() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """Yield a session in one write transaction, committed on success."""
-        with self._writer() as session, session.begin():
+        """Yield a session in one write transaction, committed on success.
+
+        Raises:
+            DatabaseBusy: another program kept the database locked for longer
+                than the busy timeout; nothing was written.
+            DiskFull: the change could not be written; nothing was.
+            DatabaseError: the file or server failed otherwise.
+        """
+        with self._plain_errors(), self._writer() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _plain_errors(self) -> Iterator[None]:
+        """Raise the driver's errors about the file or server as DatabaseErrors."""
+        try:
+            yield
+        except DriverError as exc:
+            known = explain(self.url, exc, self.busy_timeout_s)
+            if known is None:
+                raise
+            raise known from exc
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
 
-def _check_sqlite_file(path: Path) -> None:
+def explain(
+    url: str, exc: BaseException, busy_timeout_s: float
+) -> DatabaseError | None:
+    """Return the plain-words error for a failure of the database itself.
+
+    Known by SQLite's result code, never by message: the database locked by
+    another program, the disk full, the file damaged or out of reach. On a
+    server, every OperationalError is the server out of reach. Returns None
+    for anything else (a mistake in a query is a bug, not the database's).
+    """
+    where = sqlite_path(url) or describe(url)
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None:
+        if isinstance(exc, OperationalError):
+            return DatabaseUnavailable(_unavailable(url, exc))
+        return None
+    if code & 0xFF in _BUSY:
+        return DatabaseBusy(
+            f"The database {where} is locked by another program, which has kept "
+            f"it busy for more than {busy_timeout_s:g} seconds. Wait for it to "
+            "finish or close it, then try again."
+        )
+    if code & 0xFF == sqlite3.SQLITE_FULL or code in _NOT_WRITTEN:
+        return DiskFull(
+            f"The database {where} could not be written: the disk is full (or "
+            "failing). Free some space, then try again; nothing was lost."
+        )
+    if code & 0xFF in _DAMAGED:
+        return DatabaseDamaged(
+            f"The database {where} is damaged ({_reason(exc)}). Restore it from "
+            "a backup."
+        )
+    if code & 0xFF in _UNREACHABLE:
+        return DatabaseUnavailable(f"Cannot use the database {where}: {_reason(exc)}")
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+
+
+def _check_sqlite_file(path: Path, busy_timeout_s: float) -> None:
     if path.is_dir():
         raise NotADatabase(f"{path} is a folder, not a database file")
     if path.exists() and path.stat().st_size > 0:
@@ -142,7 +249,7 @@ def _check_sqlite_file(path: Path) -> None:
                 f"{path} is not a database file; it was left untouched. "
                 "Choose a PacketStudio database or a new file name."
             )
-        _check_sqlite_tables(path)
+        _check_sqlite_tables(path, busy_timeout_s)
     elif not path.parent.exists():
         try:
             path.parent.mkdir(parents=True)
@@ -152,14 +259,15 @@ def _check_sqlite_file(path: Path) -> None:
             ) from exc
 
 
-def _check_sqlite_tables(path: Path) -> None:
+def _check_sqlite_tables(path: Path, busy_timeout_s: float) -> None:
     """Refuse another program's SQLite file before anything writes to it.
 
     Opened read-only: PacketStudio's own connections would switch the file to
     WAL, which already changes it.
     """
+    uri = f"{path.as_uri()}?mode=ro"
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(uri, uri=True, timeout=busy_timeout_s)) as conn:
             tables = {
                 row[0]
                 for row in conn.execute(
@@ -167,6 +275,9 @@ def _check_sqlite_tables(path: Path) -> None:
                 )
             }
     except sqlite3.DatabaseError as exc:
+        known = explain(f"sqlite:///{path}", exc, busy_timeout_s)
+        if isinstance(known, DatabaseUnavailable):  # locked, or out of reach
+            raise known from None
         raise NotADatabase(
             f"{path} is damaged or not a database ({exc}); it was left untouched."
         ) from None
@@ -179,8 +290,7 @@ def _check_sqlite_tables(path: Path) -> None:
 
 
 def _unavailable(url: str, exc: SQLAlchemyError) -> str:
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-    return f"Cannot open the database {describe(url)}: {reason}"
+    return f"Cannot open the database {describe(url)}: {_reason(exc)}"
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
