@@ -2,8 +2,10 @@
 
 Nothing here imports Qt except :func:`_open_gui`, so every subcommand works on
 a server with no display. A user mistake (a missing file, bad JSON, an invalid
-intake) prints a plain message to stderr and exits with status 2; a problem
-with the database exits with status 1; neither prints a traceback.
+intake, a ``--db`` file that is not a PacketStudio database) prints a plain
+message to stderr and exits with status 2; a problem with the database (locked
+by another program, the disk full, the server away) exits with status 1;
+neither prints a traceback.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from packetstudio.intake import Intake, IntakeError, parse_intake
 from packetstudio.queue import jobs as queue_jobs
 from packetstudio.store import Database, DatabaseError, default_url
 from packetstudio.store import clients as client_store
+from packetstudio.store.database import NotADatabase
 from packetstudio.vocabulary import PacketType
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command is None:
             return _open_gui(args)
         return command(args)
-    except UserError as exc:
+    except (UserError, NotADatabase) as exc:
         print(f"packetstudio: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DatabaseError as exc:

@@ -127,7 +127,7 @@ def test_a_foreign_database_file_fails_without_a_traceback(
     path.write_bytes(b"\xff\xd8\xff\xe0 not a database")
     status = main(["--db", f"sqlite:///{path}", "clients", "list"])
     err = capsys.readouterr().err
-    assert status == 1
+    assert status == 2
     assert "not a database file" in err
     assert path.read_bytes() == b"\xff\xd8\xff\xe0 not a database"
 
