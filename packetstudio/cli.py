@@ -589,7 +589,8 @@ def _packets_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"{args.out}: cannot be written ({exc.strerror})") from None
+        where = exc.filename or args.out
+        raise UserError(f"{where}: cannot be written ({exc.strerror})") from None
     finally:
         db.close()
     if not written and not args.all:

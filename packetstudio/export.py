@@ -109,16 +109,20 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
     Raises:
         FileExists: ``path`` exists and ``overwrite`` is false; it is left
             untouched.
-        OSError: the folder cannot be written.
+        OSError: the folder or the file cannot be written (the disk is full,
+            say); its ``filename`` is ``path`` when the data could not be.
     """
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=".packetstudio-", suffix=".part"
     )
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except OSError as exc:  # name the file meant, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         # mkstemp makes the file private; a handout is an ordinary document.
         os.chmod(temporary, FILE_MODE)
         if overwrite:
