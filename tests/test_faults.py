@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from packetstudio.cli import main
 from packetstudio.demo import demo_intakes
@@ -38,7 +38,12 @@ from packetstudio.queue.plan import plan_packets
 from packetstudio.queue.worker import Worker
 from packetstudio.store import Database
 from packetstudio.store.clients import add_client, add_clients, list_clients
-from packetstudio.store.database import DatabaseBusy, NotADatabase, sqlite_path
+from packetstudio.store.database import (
+    DatabaseBusy,
+    DiskFull,
+    NotADatabase,
+    sqlite_path,
+)
 from packetstudio.store.models import Packet
 from tests.conftest import EXAMPLES, example
 
@@ -187,6 +192,35 @@ def test_a_full_disk_refuses_new_clients_plainly_and_keeps_the_others(
     freed = cli(*demo)
     assert freed.returncode == 0, freed.stderr
     assert len(names_in(sqlite_url)) == len(before) + 100
+    assert integrity(sqlite_url) == "ok"
+
+
+def test_a_database_that_cannot_grow_reports_a_full_disk_and_keeps_its_clients(
+    sqlite_url: str,
+) -> None:
+    db = Database.open(sqlite_url)
+    add_clients(db, [parse_intake(raw) for raw in demo_intakes(5, 1)])
+    before = list_clients(db)
+    with db.read() as session:
+        pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar()
+
+    # SQLite's own limit on the number of pages: it answers SQLITE_FULL, as
+    # on a full disk.
+    def cap(connection: Any, _record: Any) -> None:
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(db.engine, "connect", cap)
+    db.engine.dispose()
+    more = [parse_intake(raw) for raw in demo_intakes(100, 2)]
+    with pytest.raises(DiskFull, match="could not be written: the disk is full"):
+        add_clients(db, more)
+    assert list_clients(db) == before
+
+    event.remove(db.engine, "connect", cap)
+    db.engine.dispose()
+    add_clients(db, more)
+    assert len(list_clients(db)) == len(before) + len(more)
+    db.close()
     assert integrity(sqlite_url) == "ok"
 
 
