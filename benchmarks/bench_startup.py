@@ -10,6 +10,10 @@ the matches straight through sqlite3. Peak memory is the app process's
 maximum resident set since exec (VmHWM), beside the bare window's.
 
     python -m benchmarks.bench_startup [--clients 50000] [--runs 3]
+
+FIXME(ui): the app starts in 6 to 9x the bare window's time (target 4x),
+nearly all of it imports made before the window shows; docs/performance.md
+has the breakdown.
 """
 
 from __future__ import annotations
