@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import gc
 import importlib.util
-import logging
-from collections.abc import Iterator
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QImage
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from packetstudio.paths import resource
-from packetstudio.ui.app import QUIT_AFTER_START, application_icon, run_app
-from packetstudio.ui.main_window import MainWindow
+from packetstudio.ui.app import QUIT_AFTER_START, application_icon
 
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -73,43 +72,44 @@ def difference(first: QImage, second: QImage) -> float:
     return total / (4 * first.width() * first.height())
 
 
-@pytest.fixture
-def isolated_start_up(
-    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    """Let run_app start in temporary user folders, then undo what it set."""
+# Starts the app the way the desktop does, in a process of its own (run_app
+# runs and quits the event loop, which must not happen inside the test
+# process), and prints the icon sizes of the app and of its main window.
+START_UP = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from packetstudio.ui.app import run_app
+from packetstudio.ui.main_window import MainWindow
+
+app = QApplication(sys.argv)
+seen = {}
+
+def look():
+    [window] = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+    seen["window"] = sorted(s.width() for s in window.windowIcon().availableSizes())
+
+QTimer.singleShot(0, look)
+status = run_app(sys.argv[1])
+seen["app"] = sorted(s.width() for s in app.windowIcon().availableSizes())
+print(json.dumps(seen))
+sys.exit(status)
+"""
+
+
+def test_start_up_sets_the_icon_of_the_app_and_its_window(tmp_path: Path) -> None:
+    env = os.environ | {QUIT_AFTER_START: "1", "QT_QPA_PLATFORM": "offscreen"}
     for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    monkeypatch.setenv(QUIT_AFTER_START, "1")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    names = qapp.applicationName(), qapp.organizationName()
-    threshold = gc.get_threshold()
-    yield f"sqlite:///{tmp_path / 'packetstudio.sqlite3'}"
-
-    for handler in set(root.handlers) - set(handlers):
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
-    qapp.setApplicationName(names[0])
-    qapp.setOrganizationName(names[1])
-    qapp.setWindowIcon(QIcon())
-    gc.unfreeze()
-    gc.set_threshold(*threshold)
-
-
-def test_start_up_sets_the_icon_of_the_app_and_its_window(
-    qapp: QApplication, isolated_start_up: str
-) -> None:
-    seen: dict[str, Any] = {}
-
-    def look() -> None:
-        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
-        seen["window"] = windows[0].windowIcon()
-
-    # Runs first once the app's event loop starts, with the window shown.
-    QTimer.singleShot(0, look)
-    assert run_app(isolated_start_up) == 0
-
-    assert sizes_of(qapp.windowIcon()) == set(SIZES)
-    assert sizes_of(seen["window"]) == set(SIZES)
+        env[name] = str(tmp_path / name.lower())
+    url = f"sqlite:///{tmp_path / 'packetstudio.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-c", START_UP, url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"app": list(SIZES), "window": list(SIZES)}

@@ -132,6 +132,10 @@ def run_app(url: str) -> int:
     try:
         return app.exec()
     finally:
+        # Closing waits for the window's own background work (queue counts,
+        # job clean-up) before the database goes.
+        window.close()
+        cleanup.stop()
         runner.stop()
         pool.close()
         db.close()

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -14,6 +15,10 @@ log = logging.getLogger(__name__)
 class _Outcome(QObject):
     """Delivers a task's result or exception to the GUI thread.
 
+    The signals reach this object's own slots, queued to the GUI thread. It
+    has no parent, so closing the window cannot delete it while its result
+    is on the way; if the window is gone by then, the callbacks are skipped.
+
     Signals:
         succeeded(result)
         failed(exception)
@@ -21,6 +26,39 @@ class _Outcome(QObject):
 
     succeeded = Signal(object)
     failed = Signal(object)
+
+    def __init__(
+        self,
+        background: Background,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        super().__init__()
+        self._background = background
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self.succeeded.connect(self._succeeded)
+        self.failed.connect(self._failed)
+
+    @Slot(object)
+    def _succeeded(self, result: Any) -> None:
+        try:
+            if shiboken6.isValid(self._background):
+                self._on_success(result)
+        finally:
+            self._finish()
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        try:
+            if shiboken6.isValid(self._background):
+                self._on_failure(exc)
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        self._background.pending.discard(self)
+        self.deleteLater()
 
 
 class _Task(QRunnable):
@@ -49,7 +87,9 @@ class Background(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._pending: set[_Outcome] = set()
+        # Outcomes on their way, kept alive until delivered.
+        self.pending: set[_Outcome] = set()
+        self._stopped = False
 
     def run(
         self,
@@ -57,18 +97,21 @@ class Background(QObject):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
     ) -> None:
-        outcome = _Outcome(self)
-        self._pending.add(outcome)
-        outcome.succeeded.connect(on_success)
-        outcome.failed.connect(on_failure)
-        outcome.succeeded.connect(lambda _: self._done(outcome))
-        outcome.failed.connect(lambda _: self._done(outcome))
+        if self._stopped:
+            log.debug("Background work asked for after stop; not run")
+            return
+        outcome = _Outcome(self, on_success, on_failure)
+        self.pending.add(outcome)
         self._pool.start(_Task(work, outcome))
 
-    @Slot()
-    def _done(self, outcome: _Outcome) -> None:
-        self._pending.discard(outcome)
-        outcome.deleteLater()
+    def stop(self, msecs: int = 30_000) -> bool:
+        """Take no more work and wait for what is queued (the window closes).
+
+        Deleting the pool while a task still runs would wait inside Qt while
+        holding Python's lock, which the task needs to finish.
+        """
+        self._stopped = True
+        return self.wait(msecs)
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Wait for queued tasks (on quit); True if they all finished."""

@@ -355,8 +355,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         self.save_state()
-        self.background.wait()
         self.queue_panel.stop()
+        self.background.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
 
     # -- clients -----------------------------------------------------------

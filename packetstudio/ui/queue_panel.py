@@ -172,6 +172,7 @@ class QueuePanel(QWidget):
         self._reader = Background(self)
         self._reading = False
         self._read_again = False
+        self._stopped = False
         self.refresh()
 
     def _lay_out(self) -> None:
@@ -200,6 +201,7 @@ class QueuePanel(QWidget):
 
     def start(self) -> None:
         """Refresh every second, for jobs other desktops queue and run."""
+        self._stopped = False
         self.timer.start()
 
     @Slot()
@@ -214,6 +216,8 @@ class QueuePanel(QWidget):
 
         A refresh asked for while one is reading runs once it is done.
         """
+        if self._stopped:
+            return
         if self._reading:
             self._read_again = True
             return
@@ -248,7 +252,12 @@ class QueuePanel(QWidget):
             self.refresh()
 
     def stop(self) -> None:
-        """Stop refreshing and wait for a read in progress (before closing)."""
+        """Stop refreshing and wait for a read in progress (before closing).
+
+        Until :meth:`start`, refreshes asked for (a job finishing, say) are
+        ignored: a read must not outlive the window it reads for.
+        """
+        self._stopped = True
         self.timer.stop()
         self._soon.stop()
         self._reader.wait()
