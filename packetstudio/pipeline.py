@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from packetstudio.generators import GENERATOR_VERSION, generate
-from packetstudio.pdf.render import RenderedHandout, render_handout
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import (
@@ -28,17 +28,20 @@ from packetstudio.store.settings import load_branding
 from packetstudio.store.templates import current_template
 from packetstudio.vocabulary import PacketType
 
+if TYPE_CHECKING:
+    from packetstudio.pdf.render import RenderedHandout
+
 log = logging.getLogger(__name__)
 
 # render_handout's signature; a RenderPool renders the same in a process.
-Render = Callable[..., RenderedHandout]
+Render = Callable[..., "RenderedHandout"]
 
 
 def build(
     db: Database,
     job: ClaimedJob,
     as_of: date | None = None,
-    render: Render = render_handout,
+    render: Render | None = None,
 ) -> PacketResult:
     """Make the packet for ``job`` from the client's current intake.
 
@@ -52,6 +55,10 @@ def build(
     source, template_version = current_template(db, job.packet_type)
     branding = load_branding(db)
     name, day = client.full_name, content.as_of
+    if render is None:
+        from packetstudio.pdf.render import render_handout
+
+        render = render_handout
     handout = render(job.packet_type, data, source, branding, name, day)
     return PacketResult(
         content=data,
@@ -67,7 +74,7 @@ def process(
     db: Database,
     job: ClaimedJob,
     config: QueueConfig = QueueConfig(),
-    render: Render = render_handout,
+    render: Render | None = None,
 ) -> JobStatus:
     """Carry out a claimed job and record its outcome; return the job's new status.
 

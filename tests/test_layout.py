@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -39,3 +41,17 @@ def test_only_the_ui_package_imports_qt() -> None:
             if stripped.startswith(("import PySide6", "from PySide6")):
                 offenders.append(f"{module.relative_to(ROOT)}: {stripped}")
     assert offenders == []
+
+
+def test_starting_the_app_leaves_reportlab_and_alembic_for_later() -> None:
+    """Start-up time: neither is needed before the window shows."""
+    check = (
+        "import sys, packetstudio.ui.app; "
+        "late = [m for m in sys.modules "
+        "if m.split('.')[0] in ('reportlab', 'alembic')]; "
+        "assert not late, late"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

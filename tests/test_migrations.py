@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -82,3 +84,21 @@ def test_an_existing_file_is_copied_aside_before_it_is_migrated(tmp_path: Path) 
 def test_a_new_database_is_not_copied(tmp_path: Path) -> None:
     Database.open(f"sqlite:///{tmp_path / 'new.sqlite3'}").close()
     assert list(tmp_path.glob("*.before-*")) == []
+
+
+def test_the_head_known_without_alembic_is_alembics_head() -> None:
+    assert migrate.HEAD == migrate.head() == revisions()[-1]
+
+
+def test_opening_a_database_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    Database.open(url).close()
+    check = (
+        "import sys; from packetstudio.store import Database; "
+        f"Database.open({url!r}).close(); "
+        "assert not [m for m in sys.modules if m.startswith('alembic')]"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

@@ -16,10 +16,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packetstudio.pdf.branding import Branding
-from packetstudio.pdf.render import RenderedHandout, render_handout
+
+if TYPE_CHECKING:
+    from packetstudio.pdf.render import RenderedHandout
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,8 @@ class RenderPool:
         as_of: date,
     ) -> RenderedHandout:
         """Render in a pool process; the same arguments as render_handout."""
+        from packetstudio.pdf.render import render_handout
+
         with self._lock:
             executor = self._executor
         future = executor.submit(

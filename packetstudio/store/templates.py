@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from packetstudio.pdf.branding import Branding
-from packetstudio.pdf.render import render_handout
 from packetstudio.store.database import Database
 from packetstudio.store.models import Template, utcnow
 from packetstudio.templates.defaults import (
@@ -54,6 +53,8 @@ def check_template(packet_type: PacketType | str, source: str) -> None:
         TemplateFailure: the template cannot make a handout; the message
             names the line.
     """
+    from packetstudio.pdf.render import render_handout
+
     kind = PacketType(packet_type)
     name = sample_client_name(kind)
     for content in samples(kind):
