@@ -259,10 +259,6 @@ def _check_sqlite_file(path: Path, busy_timeout_s: float) -> None:
             ) from exc
 
 
-# FIXME(store): a refused file in WAL mode (a damaged copy of a PacketStudio
-# database, say) is left byte for byte, but this read-only check leaves empty
-# "-wal" and "-shm" files beside it; removing them safely needs to know that
-# no other program opened the file meanwhile.
 def _check_sqlite_tables(path: Path, busy_timeout_s: float) -> None:
     """Refuse another program's SQLite file before anything writes to it.
 
@@ -270,6 +266,13 @@ def _check_sqlite_tables(path: Path, busy_timeout_s: float) -> None:
     WAL, which already changes it.
     """
     uri = f"{path.as_uri()}?mode=ro"
+    if not _has_wal_files(path):
+        # Even a read-only reader of a WAL-mode file creates "-wal" and "-shm"
+        # files beside it. With neither there, no program has the file open in
+        # WAL mode, so reading it as immutable is safe and leaves the folder
+        # exactly as it was; a file being written by a program in rollback
+        # mode at that instant may read as damaged, and is refused unchanged.
+        uri += "&immutable=1"
     try:
         with closing(sqlite3.connect(uri, uri=True, timeout=busy_timeout_s)) as conn:
             tables = {
@@ -291,6 +294,10 @@ def _check_sqlite_tables(path: Path, busy_timeout_s: float) -> None:
             f"{path} holds tables that are not PacketStudio's ({shown}); it was "
             "left untouched. Choose another file or a new file name."
         )
+
+
+def _has_wal_files(path: Path) -> bool:
+    return any(path.with_name(path.name + end).exists() for end in ("-wal", "-shm"))
 
 
 def _unavailable(url: str, exc: SQLAlchemyError) -> str:
