@@ -91,3 +91,18 @@ def sqlite_db(sqlite_url: str) -> Iterator[Database]:
     database = Database.open(sqlite_url)
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Collect reference cycles on the GUI thread while a Qt test runs, as the app
+    does: a collection started on a pool thread may free Qt objects there."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    from packetstudio.ui.collector import GuiThreadCollector
+
+    request.getfixturevalue("qapp")
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()

@@ -19,6 +19,7 @@ from packetstudio.pdf.pool import RenderPool
 from packetstudio.pipeline import process
 from packetstudio.store import Database, DatabaseError, backup
 from packetstudio.store.database import sqlite_path
+from packetstudio.ui.collector import GuiThreadCollector
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
 from packetstudio.ui.settings_dialog import desk_threads
@@ -102,6 +103,7 @@ def run_app(url: str) -> int:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
     app.setDesktopFileName(DESKTOP_FILE)
+    GuiThreadCollector(app)
     setup_logging()
     log.info("PacketStudio %s starting", __version__)
     try:
