@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from packetstudio.ui.collector import GuiThreadCollector
 
@@ -12,7 +12,7 @@ from packetstudio.ui.collector import GuiThreadCollector
 class Cycle:
     """Garbage that only the cyclic collector can free; notes where it was freed."""
 
-    freed_on: list[str] = []
+    freed_on: ClassVar[list[str]] = []
 
     def __init__(self) -> None:
         self.me = self
