@@ -3,9 +3,9 @@
 Sources are random text and random pieces of Jinja and handout markup:
 unbalanced tags, private names, huge numbers and repetitions, deep nesting.
 Rendering either gives markup and a PDF or raises
-:class:`~packetstudio.templates.TemplateFailure`; nothing else escapes, and
-runaway output is cut short. The example counts keep this file near twenty
-seconds.
+:class:`~packetstudio.templates.TemplateFailure`; nothing else escapes,
+runaway output is cut short and runaway loops are stopped at the time limit.
+The example counts keep this file near twenty seconds.
 """
 
 from __future__ import annotations
@@ -227,9 +227,9 @@ TEXT = st.text(
 def blocks(draw: st.DrawFn, depth: int = 0) -> str:
     """A run of template pieces; loops nest only over small ranges.
 
-    Nothing bounds a template's running time yet (see the FIXME in
-    packetstudio/templates/sandbox.py), so nested loops over large ranges are
-    left out.
+    Nested loops over large ranges would each run until the time limit
+    stopped them, seconds per example: they are tried in RUNAWAY instead,
+    with a short limit.
     """
     flat = ["text", "expr", "markup", "element", "broken"]
     nested = ["for", "if", "set", "macro"] if depth < 2 else []
@@ -282,6 +282,22 @@ HEAVY = {
     "3000 attributes": "{{ content" + ".a" * 3000 + " }}",
     "120 nested ifs": "{% if 1 %}" * 120 + "x" + "{% endif %}" * 120,
     "25 nested loops": "{% for a in range(1) %}" * 25 + "x" + "{% endfor %}" * 25,
+}
+# Work that would go on for seconds or hours, each stopped by the time limit.
+RUNAWAY = {
+    "nested ranges, empty bodies": "{% for a in range(99999) %}"
+    "{% for b in range(99999) %}{% endfor %}{% endfor %}",
+    "nested loops over a long string": "{% set s = 'ab' * 5000 %}"
+    "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+    "a counter in nested loops": "{% set ns = namespace(n=0) %}"
+    "{% for a in range(99999) %}{% for b in range(99999) %}"
+    "{% set ns.n = ns.n + 1 %}{% endfor %}{% endfor %}",
+    "a loop in a macro called in a loop": "{% macro m() %}"
+    "{% for b in range(99999) %}{% endfor %}{% endmacro %}"
+    "{% for a in range(99999) %}{{ m() }}{% endfor %}",
+    "a long chain of filters": "{{ range(99999)"
+    + "|map('string')" * 150
+    + "|list|length }}",
 }
 SOURCES = st.one_of(
     blocks(),
@@ -373,6 +389,14 @@ def test_runaway_or_deeply_nested_templates_end_in_a_template_failure(
 ) -> None:
     with pytest.raises(TemplateFailure):
         render_markup(HEAVY[name], CONTEXT)
+
+
+@pytest.mark.parametrize("name", RUNAWAY)
+def test_runaway_loops_end_in_a_template_failure_naming_the_time_limit(
+    name: str,
+) -> None:
+    with pytest.raises(TemplateFailure, match=r"ran longer than 0\.5 s"):
+        render_markup(RUNAWAY[name], CONTEXT, time_limit=0.5)
 
 
 def test_runaway_output_stops_at_the_bound() -> None:

@@ -7,16 +7,20 @@ the packet's content.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from packetstudio import pipeline
 from packetstudio.intake import parse_intake
 from packetstudio.pdf import Branding, render_handout
+from packetstudio.pdf.pool import RenderPool
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import JobStatus, QueueConfig
@@ -38,7 +42,12 @@ from packetstudio.templates import (
     default_template,
 )
 from packetstudio.templates.defaults import sample_client_name, sample_content
-from packetstudio.templates.sandbox import duration, number
+from packetstudio.templates.sandbox import duration, number, render_markup
+from packetstudio.templates.time_limit import (
+    TEMPLATE_TIME_LIMIT,
+    RanTooLong,
+    run_within,
+)
 from packetstudio.vocabulary import PacketType
 from tests.conftest import example
 
@@ -60,7 +69,11 @@ def minimal(body: str = "") -> str:
     return MINIMAL.replace("{BODY}", body)
 
 
-def render(source: str, content: dict[str, Any] | None = None) -> bytes:
+def render(
+    source: str,
+    content: dict[str, Any] | None = None,
+    time_limit: float = TEMPLATE_TIME_LIMIT,
+) -> bytes:
     return render_handout(
         NUTRITION.value,
         content or sample_content(NUTRITION),
@@ -68,6 +81,7 @@ def render(source: str, content: dict[str, Any] | None = None) -> bytes:
         Branding(),
         sample_client_name(NUTRITION),
         AS_OF,
+        time_limit=time_limit,
     ).pdf
 
 
@@ -226,6 +240,81 @@ def test_the_filters_write_numbers_for_people() -> None:
     assert duration(180) == "3 min"
 
 
+# -- the time limit ------------------------------------------------------------
+
+# Short, so that a runaway template fails in half a second.
+LIMIT = 0.5
+# Ten billion turns of loops that print and call nothing.
+NESTED_RANGES = (
+    "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"
+)
+# A hundred million turns over the characters of a string.
+NESTED_STRING = (
+    "{% set text = 'ab' * 5000 %}"
+    "{% for a in text %}{% for b in text %}{% endfor %}{% endfor %}"
+)
+
+
+def spin_forever() -> None:
+    turns = 0
+    while True:
+        turns += 1
+
+
+@pytest.mark.parametrize(
+    "loops", [NESTED_RANGES, NESTED_STRING], ids=["ranges", "string"]
+)
+def test_loops_past_the_time_limit_fail_naming_the_limit_and_their_line(
+    loops: str,
+) -> None:
+    with pytest.raises(TemplateFailure) as caught:
+        render(minimal("\n" + loops), time_limit=LIMIT)
+
+    assert "ran longer than 0.5 s" in caught.value.message
+    assert "loops inside loops" in caught.value.message
+    assert caught.value.lineno == 5
+
+
+def test_a_default_template_renders_well_within_a_short_limit() -> None:
+    pdf = render(default_template(NUTRITION), time_limit=LIMIT)
+
+    assert "Maria Lopez" in text_of(pdf)
+
+
+def test_the_check_before_saving_stops_a_runaway_template() -> None:
+    with pytest.raises(TemplateFailure, match=r"ran longer than 0\.5 s"):
+        check_template(NUTRITION, minimal(NESTED_RANGES), time_limit=LIMIT)
+
+
+def test_a_render_ending_at_its_limit_never_leaks_the_stop_into_later_code() -> None:
+    # Limits from none at all to about the render's own length, so that the
+    # watchdog fires before, while and just after renders end.
+    source = "{% for i in range(10000) %}{{ i }}{% endfor %}"
+    outcomes: set[str] = set()
+    for turn in range(200):
+        try:
+            render_markup(source, {}, time_limit=turn % 20 / 2000)
+            outcomes.add("rendered")
+        except TemplateFailure as failure:
+            assert "ran longer than" in failure.message
+            outcomes.add("stopped")
+        for _ in range(5000):  # where a stop raised too late would surface
+            pass
+
+    assert "stopped" in outcomes
+
+
+def test_code_that_swallows_the_stop_is_stopped_again() -> None:
+    def stubborn() -> None:
+        for _ in range(2):
+            with contextlib.suppress(RanTooLong):
+                spin_forever()
+        spin_forever()
+
+    with pytest.raises(RanTooLong):
+        run_within(0.1, stubborn)
+
+
 # -- stored templates ----------------------------------------------------------
 
 
@@ -322,6 +411,57 @@ def test_a_broken_template_fails_the_job_permanently_after_one_attempt(
     assert record.attempts == 1
     assert record.last_error_kind == "template"
     assert "line 4" in (record.last_error_message or "")
+
+
+def store_runaway_template(db: Database) -> int:
+    """Store a template that runs for hours; return a job that uses it."""
+    client_id = add_client(db, parse_intake(example("general")))
+    # Stored directly: saving it would take the whole check's time limit.
+    with db.write() as session:
+        session.add(
+            Template(packet_type="nutrition", version=1, body=minimal(NESTED_RANGES))
+        )
+    [job_id] = jobs.enqueue(db, [(client_id, NUTRITION.value)])
+    return job_id
+
+
+def assert_failed_on_the_time_limit(db: Database, job_id: int) -> None:
+    record = jobs.get(db, job_id)
+    assert record is not None
+    assert record.status is JobStatus.FAILED
+    assert record.attempts == 1
+    assert record.last_error_kind == "template"
+    assert "ran longer than 0.5 s" in (record.last_error_message or "")
+
+
+def test_a_template_past_its_limit_fails_the_job_permanently(db: Database) -> None:
+    job_id = store_runaway_template(db)
+    render = partial(render_handout, time_limit=LIMIT)
+
+    process = partial(pipeline.process, render=render)
+    Worker(db, config=FAST, idle_s=0.02, process=process).run(until_empty=True)
+
+    assert_failed_on_the_time_limit(db, job_id)
+
+
+def test_a_render_process_stops_a_runaway_template_and_renders_on(
+    sqlite_db: Database,
+) -> None:
+    job_id = store_runaway_template(sqlite_db)
+    pool = RenderPool(1)
+    try:
+        process = partial(pipeline.process, render=partial(pool, time_limit=LIMIT))
+        Worker(sqlite_db, config=FAST, idle_s=0.02, process=process).run(
+            until_empty=True
+        )
+
+        assert_failed_on_the_time_limit(sqlite_db, job_id)
+        content = sample_content(NUTRITION)
+        source = default_template(NUTRITION)
+        after = pool(NUTRITION.value, content, source, Branding(), "A B", AS_OF)
+        assert after.page_count > 0
+    finally:
+        pool.close()
 
 
 def test_template_failures_are_classified_as_permanent_template_errors() -> None:

@@ -52,6 +52,11 @@ WORDING = "Drink a glass of water with every meal."
 # are typed on the line after it.
 SUMMARY_LINE = "<p>{{ content.summary }}</p>"
 RENDER_MS = 30_000
+# Loops that print nothing for hours, and the preview's time limit for them.
+RUNAWAY = (
+    "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"
+)
+LIMIT = 0.5
 # The smallest screen the editor is meant for.
 SCREEN = (1366, 768)
 Button = QMessageBox.StandardButton
@@ -532,6 +537,51 @@ def test_a_preview_of_older_text_never_replaces_a_newer_one(
 
     assert len(shown) == 1
     assert WORDING in pdf_text(shown[0])
+
+
+def with_runaway_loops(editor: TemplateEditor) -> str:
+    """Return the editor's text with RUNAWAY on the line after the summary."""
+    return editor.text.replace(SUMMARY_LINE, f"{SUMMARY_LINE}\n{RUNAWAY}")
+
+
+def test_a_runaway_template_is_stopped_and_a_later_edit_previews(
+    qtbot: Any, editor: TemplateEditor
+) -> None:
+    editor.work.time_limit = LIMIT
+    good = editor.preview.pdf
+
+    with qtbot.waitSignal(editor.problem_shown, timeout=RENDER_MS) as problem:
+        editor.editor.setPlainText(with_runaway_loops(editor))
+    qtbot.waitUntil(lambda: editor.valid is False, timeout=RENDER_MS)
+
+    line = line_of(editor, RUNAWAY)
+    assert problem.args[0] == (
+        f"Line {line}: the template ran longer than 0.5 s, so it was stopped; "
+        "look for loops inside loops"
+    )
+    assert editor.status.text() == problem.args[0]
+    assert editor.editor.error_line == line
+    assert editor.preview.pdf == good
+    assert not editor.findChild(QWidget, "save").isEnabled()
+
+    editor.editor.setPlainText(editor.text.replace(RUNAWAY, f"<p>{WORDING}</p>"))
+
+    qtbot.waitUntil(lambda: WORDING in preview_text(editor), timeout=RENDER_MS)
+    qtbot.waitUntil(lambda: editor.valid is True, timeout=RENDER_MS)
+    assert editor.editor.error_line is None
+    assert editor.findChild(QWidget, "save").isEnabled()
+
+
+def test_closing_while_a_runaway_preview_renders_leaves_no_work_running(
+    qtbot: Any, editor: TemplateEditor
+) -> None:
+    editor.work.time_limit = LIMIT
+    editor.editor.setPlainText(with_runaway_loops(editor))
+    qtbot.waitUntil(lambda: not editor._timer.isActive())  # the preview started
+
+    close_discarding(qtbot, editor)
+
+    assert editor.work.background.wait(0)
 
 
 def test_previews_can_render_in_a_worker_process(

@@ -19,6 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from packetstudio.pdf.branding import Branding
+from packetstudio.templates.time_limit import TEMPLATE_TIME_LIMIT
 
 if TYPE_CHECKING:
     from packetstudio.pdf.render import RenderedHandout
@@ -73,8 +74,14 @@ class RenderPool:
         branding: Branding,
         client_name: str,
         as_of: date,
+        *,
+        time_limit: float = TEMPLATE_TIME_LIMIT,
     ) -> RenderedHandout:
-        """Render in a pool process; the same arguments as render_handout."""
+        """Render in a pool process; the same arguments as render_handout.
+
+        The process stops the template itself once ``time_limit`` has
+        passed, so the process stays in the pool for the next render.
+        """
         from packetstudio.pdf.render import render_handout
 
         with self._lock:
@@ -87,6 +94,7 @@ class RenderPool:
             branding,
             client_name,
             as_of,
+            time_limit=time_limit,
         )
         try:
             return future.result()

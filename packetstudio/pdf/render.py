@@ -29,6 +29,7 @@ from packetstudio.pdf.story import build_story
 from packetstudio.pdf.theme import MUTED_HEX, Theme
 from packetstudio.templates.errors import TemplateFailure
 from packetstudio.templates.sandbox import render_markup
+from packetstudio.templates.time_limit import TEMPLATE_TIME_LIMIT
 from packetstudio.vocabulary import PacketType
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,8 @@ def render_handout(
     branding: Branding,
     client_name: str,
     as_of: date,
+    *,
+    time_limit: float = TEMPLATE_TIME_LIMIT,
 ) -> RenderedHandout:
     """Render one handout to PDF.
 
@@ -119,15 +122,17 @@ def render_handout(
         branding: the gym's branding.
         client_name: the client's full name, as it should be printed.
         as_of: the day the packet was made for.
+        time_limit: the seconds the template's code may run.
 
     Raises:
-        TemplateFailure: the template, or the markup it produced, is wrong.
+        TemplateFailure: the template, or the markup it produced, is wrong,
+            or the template ran past ``time_limit``.
     """
     kind = PacketType(packet_type)
     register_fonts()
     theme = theme_for(branding)
     context = template_context(kind, content, branding, client_name, as_of)
-    root = parse_markup(render_markup(template_source, context))
+    root = parse_markup(render_markup(template_source, context, time_limit))
     title = root.attrs.get("title") or f"{packet_label(kind)} packet for {client_name}"
     story = [
         *title_block(theme, kind, client_name, root.attrs.get("subtitle"), as_of),

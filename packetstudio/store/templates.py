@@ -24,6 +24,7 @@ from packetstudio.templates.defaults import (
     sample_client_name,
     samples,
 )
+from packetstudio.templates.time_limit import TEMPLATE_TIME_LIMIT
 from packetstudio.vocabulary import PacketType
 
 log = logging.getLogger(__name__)
@@ -43,22 +44,40 @@ class TemplateVersion:
     created_at: datetime
 
 
-def check_template(packet_type: PacketType | str, source: str) -> None:
+def check_template(
+    packet_type: PacketType | str,
+    source: str,
+    *,
+    time_limit: float = TEMPLATE_TIME_LIMIT,
+) -> None:
     """Render ``source`` against the packet type's sample packets.
 
     The samples are the example packet and the same packet needing a
     physician first, so a template must handle both.
 
+    Args:
+        packet_type: whose samples to render.
+        source: the template's text.
+        time_limit: the seconds the template's code may run for each sample.
+
     Raises:
-        TemplateFailure: the template cannot make a handout; the message
-            names the line.
+        TemplateFailure: the template cannot make a handout, or runs past
+            ``time_limit``; the message names the line.
     """
     from packetstudio.pdf.render import render_handout
 
     kind = PacketType(packet_type)
     name = sample_client_name(kind)
     for content in samples(kind):
-        render_handout(kind.value, content, source, Branding(), name, SAMPLE_AS_OF)
+        render_handout(
+            kind.value,
+            content,
+            source,
+            Branding(),
+            name,
+            SAMPLE_AS_OF,
+            time_limit=time_limit,
+        )
 
 
 def current_template(

@@ -7,10 +7,10 @@ class TemplateFailure(Exception):
     """A handout template could not be turned into a handout.
 
     Raised for a syntax error, an undefined variable, markup the handout does
-    not know, or anything else a template got wrong. Retrying cannot help, so
-    the queue fails the job at once. The arguments are kept in ``args`` so the
-    exception crosses a process boundary intact (pickling rebuilds it from
-    them).
+    not know, code that runs past its time limit, or anything else a template
+    got wrong. Retrying cannot help, so the queue fails the job at once. The
+    arguments are kept in ``args`` so the exception crosses a process
+    boundary intact (pickling rebuilds it from them).
 
     Attributes:
         message: what is wrong, in words a template editor can act on.

@@ -4,8 +4,10 @@ Templates are data that staff edit, so they run in an immutable sandbox with
 :class:`~jinja2.StrictUndefined` and autoescaping: a template can read the
 packet's content but cannot reach Python internals, change the content or
 print a blank where a value is missing, and every value it prints arrives
-XML-escaped in the markup. Whatever goes wrong surfaces as one
-:class:`~packetstudio.templates.errors.TemplateFailure` with the template line.
+XML-escaped in the markup. Its code is stopped once it has run for a time
+limit (see :mod:`packetstudio.templates.time_limit`). Whatever goes wrong
+surfaces as one :class:`~packetstudio.templates.errors.TemplateFailure` with
+the template line.
 
 Each tag written in the template is preceded in the output by a processing
 instruction ``<?l N?>`` naming its template line, so that the markup parser
@@ -35,6 +37,11 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from packetstudio.templates.errors import TemplateFailure, TemplateSecurityError
+from packetstudio.templates.time_limit import (
+    TEMPLATE_TIME_LIMIT,
+    RanTooLong,
+    run_within,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +89,9 @@ def _refuse_private(name: str) -> None:
         raise SecurityError(f"the private name {name!r} is not available to templates")
 
 
+# FIXME(templates): text methods are not bounded: ("a" * 10000).replace("a",
+# "a" * 10000) makes 100 million characters in one built-in call, which the
+# time limit cannot stop either (it acts only between bytecodes).
 class HandoutSandbox(ImmutableSandboxedEnvironment):
     """The sandbox handout templates run in.
 
@@ -249,23 +259,53 @@ def compile_template(source: str) -> Template:
         raise _failure(exc) from None
 
 
-# FIXME(templates): nothing bounds a template's running time: nested loops
-# over range() can keep a render busy for minutes. The planned pool of render
-# processes should give each render a deadline and fail it as a template error.
-def render_markup(source: str, context: Mapping[str, Any]) -> str:
+def render_markup(
+    source: str,
+    context: Mapping[str, Any],
+    time_limit: float = TEMPLATE_TIME_LIMIT,
+) -> str:
     """Render a handout template to markup.
+
+    Args:
+        source: the template's text.
+        context: the variables the template sees.
+        time_limit: the seconds the template's code may run (compiling it
+            is not counted).
 
     Raises:
         TemplateSecurityError: the template reached for something unsafe.
-        TemplateFailure: any other mistake, with its template line if known.
+        TemplateFailure: any other mistake, with its template line if known,
+            including running past ``time_limit``.
     """
     template = compile_template(source)
     try:
-        return _bounded(template.generate(context))
+        return run_within(time_limit, lambda: _bounded(template.generate(context)))
+    except RanTooLong as exc:
+        raise _ran_too_long(template, time_limit, exc) from None
     except TemplateFailure:
         raise
     except Exception as exc:  # any mistake inside the template is the template's
         raise _failure(exc) from None
+
+
+def _ran_too_long(
+    template: Template, seconds: float, exc: RanTooLong
+) -> TemplateFailure:
+    """Return the failure for a template stopped at its time limit.
+
+    Jinja does not rewrite the traceback of a BaseException, so the line is
+    worked out from the compiled code's line, in the innermost template
+    frame: the loop that was running.
+    """
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == TEMPLATE_NAME:
+            line = template.get_corresponding_lineno(lineno)
+    return TemplateFailure(
+        f"the template ran longer than {seconds:g} s, so it was stopped; "
+        "look for loops inside loops",
+        line,
+    )
 
 
 def _failure(exc: Exception) -> TemplateFailure:

@@ -53,6 +53,7 @@ from packetstudio.templates.defaults import (
     sample_client_name,
     samples,
 )
+from packetstudio.templates.time_limit import PREVIEW_TIME_LIMIT
 from packetstudio.ui.background import Background
 from packetstudio.vocabulary import ClientType, PacketType
 
@@ -127,16 +128,15 @@ class _Stale(Exception):
     """A newer request made this one pointless before it started."""
 
 
-# FIXME(templates): a template whose loops run for minutes keeps the preview
-# thread busy as long: later previews wait behind it, and closing the editor
-# waits for it too. Renders need the deadline planned in templates/sandbox.py.
 class PreviewWork(QObject):
     """Renders previews and checks templates on a worker thread.
 
     Requests run one at a time, in order. Each :meth:`submit` makes every
     earlier request stale: one that has not started is skipped, and the
     result of one that has is dropped, so the signals only ever carry the
-    newest template's outcome.
+    newest template's outcome. A template's code is stopped after
+    ``time_limit`` seconds, so a runaway template holds up the next request,
+    or closing the editor, for no longer than that.
 
     Signals:
         rendered(handout): the preview rendered (a RenderedHandout).
@@ -144,6 +144,10 @@ class PreviewWork(QObject):
             mistake in the template, else whatever stopped it.
         checked(exception): the template passed check_template (None) or
             failed it (its TemplateFailure).
+
+    Attributes:
+        time_limit: the seconds a template's code may run, in a preview and
+            in each sample of the check.
     """
 
     rendered = Signal(object)
@@ -155,10 +159,12 @@ class PreviewWork(QObject):
         db: Database,
         render: Render = render_handout,
         parent: QObject | None = None,
+        time_limit: float = PREVIEW_TIME_LIMIT,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.render = render
+        self.time_limit = time_limit
         self.background = Background(self)
         self._latest = 0
         self._lock = threading.Lock()
@@ -220,11 +226,12 @@ class PreviewWork(QObject):
             load_branding(self.db),
             given.client_name,
             given.as_of,
+            time_limit=self.time_limit,
         )
 
     def _check(self, generation: int, packet_type: PacketType, source: str) -> None:
         self._current(generation)
-        check_template(packet_type, source)
+        check_template(packet_type, source, time_limit=self.time_limit)
 
     def _deliver(self, generation: int, signal: Any, result: object) -> None:
         if generation != self._latest or isinstance(result, _Stale):
