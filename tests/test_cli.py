@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -137,6 +138,10 @@ def test_version_is_printed(capsys: Any) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"PacketStudio {__version__}"
+
+
+def test_the_installed_version_is_the_packages_own() -> None:
+    assert importlib.metadata.version("packetstudio") == __version__
 
 
 def test_the_command_line_never_imports_qt(tmp_path: Path) -> None:
