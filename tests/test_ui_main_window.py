@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from sqlalchemy import event
 
 from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
@@ -149,6 +150,26 @@ def test_filters_by_client_type_and_sorts_by_column(
     before = model.rowCount()
     model.fetchMore(window.client_view.rootIndex())
     assert model.rowCount() > before
+    window.runner.stop()
+
+
+def test_opening_the_window_reads_the_client_list_once(
+    qtbot: Any, sqlite_db: Database, settings: QSettings
+) -> None:
+    add_clients(sqlite_db, [parse_intake(raw) for raw in demo_intakes(30, seed=2)])
+    counts: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "count(" in statement.lower() and "clients" in statement:
+            counts.append(statement)
+
+    event.listen(sqlite_db.engine, "before_cursor_execute", note)
+    window = open_window(qtbot, sqlite_db, settings)
+    event.remove(sqlite_db.engine, "before_cursor_execute", note)
+
+    assert len(counts) == 1
+    names = visible_names(window)
+    assert names == sorted(names, key=str.casefold)
     window.runner.stop()
 
 

@@ -141,8 +141,12 @@ class MainWindow(QMainWindow):
         self.client_view.setObjectName("client_table")
         self.client_view.setAccessibleName("Clients")
         self.client_view.setModel(self.client_model)
+        # The indicator first: turning sorting on sorts by it, and by the
+        # header's default (descending) that would read 50,000 clients twice.
+        self.client_view.horizontalHeader().setSortIndicator(
+            0, Qt.SortOrder.AscendingOrder
+        )
         self.client_view.setSortingEnabled(True)
-        self.client_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.client_view.setSelectionBehavior(
             QAbstractItemView.SelectionBehavior.SelectRows
         )
