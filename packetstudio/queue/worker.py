@@ -14,15 +14,34 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from packetstudio import pipeline
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import ClaimedJob, JobStatus, QueueConfig
 from packetstudio.store.database import Database, DatabaseError
 
+if TYPE_CHECKING:
+    from packetstudio.pipeline import Render
+
 log = logging.getLogger(__name__)
 
 Process = Callable[[Database, ClaimedJob, QueueConfig], JobStatus]
+
+
+def run_pipeline(
+    db: Database,
+    job: ClaimedJob,
+    config: QueueConfig = QueueConfig(),
+    render: Render | None = None,
+) -> JobStatus:
+    """Carry out ``job`` with :func:`packetstudio.pipeline.process`.
+
+    The pipeline (generators, templates, PDF) is imported with the first
+    job, so that the app's window opens without waiting for it.
+    """
+    from packetstudio import pipeline
+
+    return pipeline.process(db, job, config, render=render)
 
 
 def new_worker_id() -> str:
@@ -97,7 +116,7 @@ def work_one(
     worker_id: str,
     config: QueueConfig,
     keeper: LeaseKeeper,
-    process: Process = pipeline.process,
+    process: Process = run_pipeline,
     on_claimed: Callable[[ClaimedJob], None] | None = None,
 ) -> tuple[ClaimedJob, JobStatus] | None:
     """Claim the next due job and carry it out; None if no job was due.
@@ -149,7 +168,7 @@ class Worker:
         config: QueueConfig = QueueConfig(),
         idle_s: float = 1.0,
         shutdown_s: float = 30.0,
-        process: Process = pipeline.process,
+        process: Process = run_pipeline,
     ) -> None:
         self.db = db
         self.worker_id = new_worker_id()

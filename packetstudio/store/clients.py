@@ -7,14 +7,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, select
 from sqlalchemy.orm import Session
 
-from packetstudio.intake import Intake
 from packetstudio.store.database import Database
 from packetstudio.store.models import Client, IntakeVersion, utcnow
+
+if TYPE_CHECKING:
+    # The intake model (and pydantic) loads when a stored intake is first
+    # read, not with the client list the app opens on.
+    from packetstudio.intake import Intake
 
 
 class ClientNotFound(LookupError):
@@ -209,7 +213,7 @@ def get_client(db: Database, client_id: int) -> ClientRecord:
             created_at=client.created_at,
             updated_at=client.updated_at,
             intake_version=current.version,
-            intake=Intake.from_stored(current.data),
+            intake=_stored_intake(current.data),
             packet_status=client.packet_status,
         )
 
@@ -224,7 +228,7 @@ def intake_history(db: Database, client_id: int) -> list[tuple[int, datetime, In
         ).all()
         if not rows and session.get(Client, client_id) is None:
             raise ClientNotFound(client_id)
-        return [(r.version, r.created_at, Intake.from_stored(r.data)) for r in rows]
+        return [(r.version, r.created_at, _stored_intake(r.data)) for r in rows]
 
 
 def delete_client(db: Database, client_id: int) -> None:
@@ -391,4 +395,10 @@ def current_intakes(
     for client_id in client_ids or []:
         if client_id not in found:
             raise ClientNotFound(client_id)
-    return [(cid, name, Intake.from_stored(data)) for cid, name, data in rows]
+    return [(cid, name, _stored_intake(data)) for cid, name, data in rows]
+
+
+def _stored_intake(data: dict[str, Any]) -> Intake:
+    from packetstudio.intake import Intake
+
+    return Intake.from_stored(data)

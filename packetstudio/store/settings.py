@@ -19,7 +19,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
 from packetstudio.paths import user_cache_dir
@@ -115,6 +114,8 @@ def logo_png(image: Path) -> str:
     Raises:
         SettingError: the file is missing, too big, or not a PNG or JPEG.
     """
+    from PIL import Image, UnidentifiedImageError  # only when a logo is chosen
+
     if image.suffix.lower() not in LOGO_SUFFIXES:
         raise SettingError(f"logo_path: {image.name} must be a PNG or JPEG image")
     try:

@@ -6,9 +6,15 @@ edit it, and the edits are stored with their history (see
 described in ``docs/templates.md``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from packetstudio.templates.defaults import default_template, sample_content
 from packetstudio.templates.errors import TemplateFailure, TemplateSecurityError
-from packetstudio.templates.sandbox import render_markup
+
+if TYPE_CHECKING:
+    from packetstudio.templates.sandbox import render_markup
 
 __all__ = [
     "TemplateFailure",
@@ -17,3 +23,12 @@ __all__ = [
     "render_markup",
     "sample_content",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Jinja2 loads with the first render, not with the app's window.
+    if name == "render_markup":
+        from packetstudio.templates.sandbox import render_markup
+
+        return render_markup
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

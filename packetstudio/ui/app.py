@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from packetstudio import __version__
 from packetstudio.paths import resource, user_log_dir
 from packetstudio.pdf.pool import RenderPool
-from packetstudio.pipeline import process
+from packetstudio.queue.worker import run_pipeline
 from packetstudio.store import Database, DatabaseError, backup
 from packetstudio.store.database import sqlite_path
 from packetstudio.ui.collector import GuiThreadCollector
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Finished job records older than the kept number of days (Settings) are
 # removed at start-up and then every hour.
 CLEANUP_INTERVAL_MS = 3_600_000
+
+# How long after the window shows the collector is tuned (tune_collector).
+TUNE_COLLECTOR_AFTER_MS = 1000
 
 # The name of the .desktop file (packaging/linux/), which Wayland desktops
 # use to find the icon of the running window.
@@ -116,11 +119,14 @@ def run_app(url: str) -> int:
     settings = QSettings()
     threads = desk_threads(settings)
     pool = RenderPool(threads)
-    runner = QueueRunner(db, threads=threads, process=partial(process, render=pool))
+    runner = QueueRunner(
+        db, threads=threads, process=partial(run_pipeline, render=pool)
+    )
     window = MainWindow(db, runner, settings)
     window.threads_changed.connect(pool.resize)
     window.show()
-    tune_collector()
+    # After the first paint: a full collection then takes a tenth of a second.
+    QTimer.singleShot(TUNE_COLLECTOR_AFTER_MS, tune_collector)
     runner.start()
     window.queue_panel.start()
     cleanup = QTimer(window)

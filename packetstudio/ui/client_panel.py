@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packetstudio.generators.base import NotApplicable
-from packetstudio.generators.eligibility import check, suggested_types
 from packetstudio.store.clients import ClientRecord
 from packetstudio.store.packets import PacketRecord
 from packetstudio.ui.labels import compact_rows, error_colour, status_text, value_text
@@ -182,12 +180,18 @@ class ClientPanel(QWidget):
         if ticked is not None:
             chosen = packet_type.value in ticked
         else:
+            from packetstudio.generators.eligibility import suggested_types
+
             chosen = packet_type in suggested_types(self.client.intake, date.today())
         return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
 
     def _not_applicable(self, packet_type: PacketType) -> str | None:
         if self.client is None:
             return "No client selected"
+        # The generators load when a client is first shown, not with the window.
+        from packetstudio.generators.base import NotApplicable
+        from packetstudio.generators.eligibility import check
+
         try:
             check(packet_type, self.client.intake, date.today())
         except NotApplicable as exc:

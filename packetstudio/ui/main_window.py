@@ -36,9 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from packetstudio import __version__
-from packetstudio.intake import parse_intake
 from packetstudio.queue import jobs
-from packetstudio.queue.plan import plan_packets
 from packetstudio.store import backup
 from packetstudio.store.clients import (
     ClientNotFound,
@@ -477,6 +475,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def load_samples(self) -> None:
         from packetstudio.demo import demo_intakes
+        from packetstudio.intake import parse_intake
 
         intakes = [parse_intake(raw) for raw in demo_intakes(SAMPLE_CLIENTS, seed=1)]
         add_clients(self.db, intakes)
@@ -553,6 +552,9 @@ class MainWindow(QMainWindow):
         """Find the clients, plan and queue their packets off the GUI thread."""
 
         def plan_and_queue() -> tuple[int, int]:
+            # The generators load with the first batch, not with the window.
+            from packetstudio.queue.plan import plan_packets
+
             ids = which()
             plan = plan_packets(self.db, ids, "all") if ids else None
             queued = jobs.enqueue(self.db, plan.requests) if plan else []

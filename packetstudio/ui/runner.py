@@ -11,10 +11,15 @@ import logging
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from packetstudio import pipeline
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import ClaimedJob, QueueConfig
-from packetstudio.queue.worker import LeaseKeeper, Process, new_worker_id, work_one
+from packetstudio.queue.worker import (
+    LeaseKeeper,
+    Process,
+    new_worker_id,
+    run_pipeline,
+    work_one,
+)
 from packetstudio.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -98,7 +103,7 @@ class QueueRunner(QObject):
         threads: int = 2,
         config: QueueConfig = QueueConfig(),
         poll_ms: int = 2000,
-        process: Process = pipeline.process,
+        process: Process = run_pipeline,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
