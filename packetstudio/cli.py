@@ -683,7 +683,14 @@ def _add_worker_command(commands: Any) -> None:
     worker = commands.add_parser(
         "worker", help="generate queued packets, without a display"
     )
-    worker.add_argument("--threads", type=_positive, default=1, metavar="N")
+    worker.add_argument(
+        "--threads",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="packets made at once (default 1); each render process also has "
+        "a thread preparing the next job",
+    )
     worker.add_argument(
         "--processes",
         type=int,
@@ -702,14 +709,14 @@ def _add_worker_command(commands: Any) -> None:
 def _worker(args: argparse.Namespace) -> int:
     from packetstudio.pdf.pool import RenderPool
     from packetstudio.pipeline import process
-    from packetstudio.queue.worker import Worker
+    from packetstudio.queue.worker import Worker, job_threads
 
     processes = args.threads if args.processes is None else args.processes
     pool = RenderPool(processes) if processes > 0 else None
     db = _open_database(args)
     worker = Worker(
         db,
-        threads=args.threads,
+        threads=job_threads(args.threads, processes),
         config=queue_config_from_env(),
         process=process if pool is None else partial(process, render=pool),
     )

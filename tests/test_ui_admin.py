@@ -148,7 +148,8 @@ def test_desk_and_queue_settings_apply_on_save(
     with qtbot.waitSignal(dialog.accepted):
         click(qtbot, dialog.save_button)
 
-    assert threads == [3] and window.runner.threads == 3
+    # Three render processes, each with a second thread preparing its next job.
+    assert threads == [3] and window.runner.threads == 6
     assert window.imperial_action.isChecked()
     assert settings.value("export/folder") == str(tmp_path)
     assert job_keep_days(window.db) == 9

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from packetstudio import __version__
 from packetstudio.paths import resource, user_log_dir
 from packetstudio.pdf.pool import RenderPool
-from packetstudio.queue.worker import run_pipeline
+from packetstudio.queue.worker import job_threads, run_pipeline
 from packetstudio.store import Database, DatabaseError, backup
 from packetstudio.store.database import sqlite_path
 from packetstudio.ui.collector import GuiThreadCollector
@@ -120,7 +120,9 @@ def run_app(url: str) -> int:
     threads = desk_threads(settings)
     pool = RenderPool(threads)
     runner = QueueRunner(
-        db, threads=threads, process=partial(run_pipeline, render=pool)
+        db,
+        threads=job_threads(threads, pool.processes),
+        process=partial(run_pipeline, render=pool),
     )
     window = MainWindow(db, runner, settings)
     window.threads_changed.connect(pool.resize)

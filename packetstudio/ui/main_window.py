@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from packetstudio import __version__
 from packetstudio.queue import jobs
+from packetstudio.queue.worker import job_threads
 from packetstudio.store import backup
 from packetstudio.store.clients import (
     ClientNotFound,
@@ -782,7 +783,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _set_threads(self, count: int) -> None:
-        self.runner.set_threads(count)
+        # The app's render pool follows (threads_changed): one process each.
+        self.runner.set_threads(job_threads(count, count))
         self.threads_changed.emit(count)
 
     @Slot()
