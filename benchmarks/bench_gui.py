@@ -28,9 +28,11 @@ from packetstudio.intake import parse_intake
 from packetstudio.pdf.pool import RenderPool
 from packetstudio.queue.jobs import QueueConfig
 from packetstudio.queue.plan import plan_packets
+from packetstudio.queue.worker import job_threads
 from packetstudio.store import Database
 from packetstudio.store.clients import add_clients
 from packetstudio.ui.app import tune_collector
+from packetstudio.ui.collector import GuiThreadCollector
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
 from packetstudio.ui.stall import StallMeter
@@ -50,12 +52,13 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
     pool = RenderPool(2)
     runner = QueueRunner(
         db,
-        threads=2,
+        threads=job_threads(2, pool.processes),  # as the app does
         config=QueueConfig(lease_s=30),
         poll_ms=200,
         process=partial(pipeline.process, render=pool),
     )
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
+    collector = GuiThreadCollector()  # as the app does
     window = MainWindow(db, runner, settings)
     window.show()
     window.queue_panel.start()
@@ -79,6 +82,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
     runner.stop()
     pool.close()
     window.close()
+    collector.stop()
     db.close()
     return idle, batch, len(finished)
 

@@ -24,6 +24,7 @@ from packetstudio.pdf.pool import RenderPool
 from packetstudio.queue import jobs
 from packetstudio.queue.jobs import JobStatus, QueueConfig
 from packetstudio.queue.plan import plan_packets
+from packetstudio.queue.worker import job_threads
 from packetstudio.store import Database
 from packetstudio.store.clients import add_clients
 from packetstudio.ui.app import tune_collector
@@ -61,7 +62,7 @@ def longest_stall(qtbot: Any, folder: Path, pool: RenderPool) -> float:
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
     runner = QueueRunner(
         db,
-        threads=2,
+        threads=job_threads(2, pool.processes),  # as the app does
         config=QueueConfig(lease_s=30),
         poll_ms=200,
         process=partial(pipeline.process, render=pool),
