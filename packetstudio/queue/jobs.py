@@ -27,7 +27,19 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from packetstudio.store.database import Database
@@ -170,10 +182,15 @@ class QueueStats:
         return document
 
 
-# FIXME(queue): on PostgreSQL asking for the time first costs claim and finish
-# a round trip each, of about 13 per job; a job's queue overhead is about
-# twice three plain transactions there (docs/performance.md).
 _NOW = select(func.now())
+
+
+def _uses_server_clock(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _aware(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
 def now_in(session: Session) -> datetime:
@@ -182,10 +199,10 @@ def now_in(session: Session) -> datetime:
     Several desktops share one PostgreSQL server, and their own clocks may
     disagree by more than a lease; the server's clock is the one they share.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if _uses_server_clock(session):
         value = session.scalar(_NOW)
         assert isinstance(value, datetime)
-        return value.astimezone(UTC)
+        return _aware(value)
     return datetime.now(UTC)
 
 
@@ -313,33 +330,42 @@ _JOBS = cast(Table, Job.__table__)
 _PACKETS = cast(Table, Packet.__table__)
 _CLIENTS = cast(Table, Client.__table__)
 
-# The next due job: a queued one whose time has come, or a running one whose
-# lease ran out. Locked, and skipped by other claims, until the claim commits.
-_NEXT_DUE = (
-    select(
-        _JOBS.c.id,
-        _JOBS.c.packet_id,
-        _JOBS.c.client_id,
-        _JOBS.c.packet_type,
-        _JOBS.c.status,
-        _JOBS.c.attempts,
-    )
-    .where(
-        or_(
-            and_(
-                _JOBS.c.status == JobStatus.QUEUED,
-                _JOBS.c.run_after <= bindparam("now"),
-            ),
-            and_(
-                _JOBS.c.status == JobStatus.RUNNING,
-                _JOBS.c.lease_expires_at < bindparam("now"),
-            ),
+# On PostgreSQL the statements read the time from the server, now(): every
+# desktop shares its clock, and asking for it separately would cost claim and
+# finish a round trip each. SQLite, on one computer, takes the time bound in.
+_LOCAL_NOW: ColumnElement[datetime] = bindparam("now")
+_SERVER_NOW: ColumnElement[datetime] = func.now()
+
+
+def _next_due(now: ColumnElement[datetime]) -> Select[Any]:
+    """The next due job: a queued one whose time has come, or a running one
+    whose lease ran out. Locked, and skipped by other claims, until the claim
+    commits. Its ``now`` column is the time the claim was made."""
+    return (
+        select(
+            _JOBS.c.id,
+            _JOBS.c.packet_id,
+            _JOBS.c.client_id,
+            _JOBS.c.packet_type,
+            _JOBS.c.status,
+            _JOBS.c.attempts,
+            now.label("now"),
         )
+        .where(
+            or_(
+                and_(_JOBS.c.status == JobStatus.QUEUED, _JOBS.c.run_after <= now),
+                and_(
+                    _JOBS.c.status == JobStatus.RUNNING,
+                    _JOBS.c.lease_expires_at < now,
+                ),
+            )
+        )
+        .order_by(_JOBS.c.run_after, _JOBS.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    .order_by(_JOBS.c.run_after, _JOBS.c.id)
-    .limit(1)
-    .with_for_update(skip_locked=True)
-)
+
+
 _START_JOB = (
     update(_JOBS)
     .where(_JOBS.c.id == bindparam("job_id"))
@@ -361,39 +387,55 @@ _START_PACKET = (
         updated_at=bindparam("now"),
     )
 )
-# Only the worker holding the lease may finish a job: no row means LeaseLost.
-_FINISH_JOB = (
-    update(_JOBS)
-    .where(
-        _JOBS.c.id == bindparam("job_id"),
-        _JOBS.c.status == JobStatus.RUNNING,
-        _JOBS.c.leased_by == bindparam("worker_id"),
+
+
+def _finish_job(now: ColumnElement[datetime]) -> Update:
+    """Mark a job ready; only the worker holding its lease may, and no row
+    changed means LeaseLost."""
+    return (
+        update(_JOBS)
+        .where(
+            _JOBS.c.id == bindparam("job_id"),
+            _JOBS.c.status == JobStatus.RUNNING,
+            _JOBS.c.leased_by == bindparam("worker_id"),
+        )
+        .values(
+            status=JobStatus.READY,
+            finished_at=now,
+            updated_at=now,
+            leased_by=None,
+            lease_expires_at=None,
+        )
     )
-    .values(
-        status=JobStatus.READY,
-        finished_at=bindparam("now"),
-        updated_at=bindparam("now"),
-        leased_by=None,
-        lease_expires_at=None,
+
+
+def _finish_packet(now: ColumnElement[datetime]) -> Update:
+    return (
+        update(_PACKETS)
+        .where(_PACKETS.c.id == bindparam("packet_id"))
+        .values(
+            status=JobStatus.READY,
+            content=bindparam("content"),
+            pdf=bindparam("pdf"),
+            page_count=bindparam("page_count"),
+            intake_version=bindparam("intake_version"),
+            generator_version=bindparam("generator_version"),
+            template_version=bindparam("template_version"),
+            error_message=None,
+            error_kind=None,
+            ready_at=now,
+            updated_at=now,
+        )
     )
-)
-_FINISH_PACKET = (
-    update(_PACKETS)
-    .where(_PACKETS.c.id == bindparam("packet_id"))
-    .values(
-        status=JobStatus.READY,
-        content=bindparam("content"),
-        pdf=bindparam("pdf"),
-        page_count=bindparam("page_count"),
-        intake_version=bindparam("intake_version"),
-        generator_version=bindparam("generator_version"),
-        template_version=bindparam("template_version"),
-        error_message=None,
-        error_kind=None,
-        ready_at=bindparam("now"),
-        updated_at=bindparam("now"),
-    )
-)
+
+
+# Built once, for each clock: keyed by whether the server's clock is used.
+_NEXT_DUE = {False: _next_due(_LOCAL_NOW), True: _next_due(_SERVER_NOW)}
+_FINISH_JOB = {False: _finish_job(_LOCAL_NOW), True: _finish_job(_SERVER_NOW)}
+_FINISH_PACKET = {
+    False: _finish_packet(_LOCAL_NOW),
+    True: _finish_packet(_SERVER_NOW),
+}
 _CLIENT_STATUS = (
     update(_CLIENTS)
     .where(_CLIENTS.c.id == bindparam("client_id"))
@@ -410,10 +452,12 @@ def claim(
     job whose lease has expired is taken back from its dead worker.
     """
     with db.write() as session:
-        at = now_in(session)
-        due = session.execute(_NEXT_DUE, {"now": at}).first()
+        server_clock = _uses_server_clock(session)
+        local = {} if server_clock else {"now": datetime.now(UTC)}
+        due = session.execute(_NEXT_DUE[server_clock], local).first()
         if due is None:
             return None
+        at = _aware(due.now) if server_clock else local["now"]
         attempts = due.attempts + 1
         if due.status == JobStatus.RUNNING:
             if _reclaim_interrupted(session, due.id, at):
@@ -513,15 +557,17 @@ def finish(db: Database, job: ClaimedJob, result: PacketResult) -> None:
         LeaseLost: the worker no longer holds the job; nothing was stored.
     """
     with db.write() as session:
-        at = now_in(session)
+        server_clock = _uses_server_clock(session)
+        local = {} if server_clock else {"now": datetime.now(UTC)}
         held = session.execute(
-            _FINISH_JOB, {"job_id": job.id, "worker_id": job.worker_id, "now": at}
+            _FINISH_JOB[server_clock],
+            {"job_id": job.id, "worker_id": job.worker_id, **local},
         )
         if not held.rowcount:  # type: ignore[attr-defined]
             # Leaving the block with an error rolls the transaction back.
             raise LeaseLost(f"job {job.id} is no longer held by {job.worker_id}")
         session.execute(
-            _FINISH_PACKET,
+            _FINISH_PACKET[server_clock],
             {
                 "packet_id": job.packet_id,
                 "content": result.content,
@@ -530,7 +576,7 @@ def finish(db: Database, job: ClaimedJob, result: PacketResult) -> None:
                 "intake_version": result.intake_version,
                 "generator_version": result.generator_version,
                 "template_version": result.template_version,
-                "now": at,
+                **local,
             },
         )
         session.execute(
