@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from packetstudio.library import Exercise, Food, Library, LibraryError, load_library
 from packetstudio.library.models import FoodTag, MealRole, MovementPattern, Muscle
@@ -369,3 +370,16 @@ def test_an_unknown_equipment_word_names_the_file_and_the_entry(
 
     with pytest.raises(LibraryError, match=r"^exercises\.json: entry 7\.equipment"):
         load_library(tmp_path)
+
+
+def test_every_food_portion_names_its_grams_last() -> None:
+    for food in load_library().foods:
+        assert food.portion == f"{food.portion_words} ({food.portion_g:g} g)"
+        assert not food.portion_words.endswith(" g)")
+
+
+def test_a_portion_whose_words_disagree_with_its_grams_is_refused() -> None:
+    raw = json.loads(resource("data", "foods.json").read_text(encoding="utf-8"))
+    food = dict(raw["entries"][0], portion="1 palm-sized portion (150 g)")
+    with pytest.raises(ValidationError, match="portion must end with its grams"):
+        Food.model_validate(food)

@@ -10,7 +10,7 @@ from packetstudio.generators.sources import Source
 from packetstudio.vocabulary import PacketType
 
 # Bumped whenever a generator changes what it produces for the same intake.
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 
 DISCLAIMER = (
     "This handout gives general fitness and nutrition guidance prepared by your "

@@ -26,11 +26,24 @@ _AISLES = {
 
 
 class ShoppingItem(ContentModel):
-    """One food for the week, in grams and in words."""
+    """One food for the week, in grams and in words.
+
+    Attributes:
+        grams: the week's amount, weighed as ``state`` says.
+        state: cooked, raw, dry or as sold.
+        portions: about how many of ``portion`` that is; None for less than
+            one.
+        portion: a typical portion in words ("1 cup"), of ``portion_g`` grams.
+        quantity: all of it in words, in metric units.
+    """
 
     food_id: str
     name: str
     grams: int
+    state: str
+    portions: int | None
+    portion: str
+    portion_g: float
     quantity: str
 
 
@@ -42,17 +55,21 @@ class ShoppingGroup(ContentModel):
     items: list[ShoppingItem]
 
 
+def _portions(grams: int, food: Food) -> int | None:
+    """Return about how many portions ``grams`` is; None for under one."""
+    portions = grams / food.portion_g
+    return None if portions < 0.75 else max(1, formulas.whole(portions))
+
+
 def _quantity(grams: int, food: Food) -> str:
     """Return a quantity in words: "1.2 kg cooked, about 8 x 1 cup (158 g)"."""
-    # FIXME(units): shopping amounts and the formulas' explanations stay
-    # metric in imperial handouts; only body weights and drinks convert.
     amount = f"{grams / 1000:.1f} kg" if grams >= 1000 else f"{grams} g"
     if food.state != "as sold":
         amount += f" {food.state}"
-    portions = grams / food.portion_g
-    if portions < 0.75:
+    portions = _portions(grams, food)
+    if portions is None:
         return f"{amount}, less than {food.portion}"
-    return f"{amount}, about {max(1, formulas.whole(portions))} x {food.portion}"
+    return f"{amount}, about {portions} x {food.portion}"
 
 
 def _week_grams(plan: Sequence[PlanDay]) -> dict[str, int]:
@@ -77,6 +94,10 @@ def shopping_list(plan: Sequence[PlanDay], library: Library) -> list[ShoppingGro
                 food_id=f.id,
                 name=f.name,
                 grams=grams[f.id],
+                state=f.state,
+                portions=_portions(grams[f.id], f),
+                portion=f.portion_words,
+                portion_g=f.portion_g,
                 quantity=_quantity(grams[f.id], f),
             )
             for f in foods

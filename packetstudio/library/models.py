@@ -144,6 +144,7 @@ class Food(_Entry):
         fdc_sr_legacy: the SR Legacy NDB number the values were taken from.
         state: how the 100 g is weighed (cooked, raw, dry, as sold).
         portion_g: a typical portion in grams, described by ``portion``.
+        portion: the portion in words, ending with its grams: "1 cup (158 g)".
     """
 
     id: Slug
@@ -159,6 +160,23 @@ class Food(_Entry):
     category: ShoppingCategory
     role: MealRole
     tags: list[FoodTag]
+
+    @property
+    def portion_words(self) -> str:
+        """The portion without its grams ("1 cup"), for handouts in any unit."""
+        return self.portion.removesuffix(self._portion_grams)
+
+    @property
+    def _portion_grams(self) -> str:
+        return f" ({self.portion_g:g} g)"
+
+    @model_validator(mode="after")
+    def _portion_names_its_grams(self) -> Food:
+        if not self.portion.endswith(self._portion_grams):
+            raise ValueError(
+                f"portion must end with its grams, {self._portion_grams.strip()}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _tags_agree(self) -> Food:
