@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from packetstudio.cli import main
 from packetstudio.store import Database, migrate
 from packetstudio.store.clients import get_client, list_clients
+from packetstudio.store.database import DatabaseTooNew, MigrationFailed
 from packetstudio.store.models import Base
 from tests.conftest import example
 
@@ -102,3 +105,57 @@ def test_opening_a_database_at_head_does_not_load_alembic(tmp_path: Path) -> Non
         [sys.executable, "-c", check], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "desk.sqlite3"
+    Database.open(f"sqlite:///{path}").close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+    before = path.read_bytes()
+
+    with pytest.raises(DatabaseTooNew, match="newer version of PacketStudio"):
+        Database.open(f"sqlite:///{path}")
+
+    assert path.read_bytes() == before
+    assert list(tmp_path.glob("*.before-*")) == []
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine, to=revisions()[0])
+    with engine.begin() as connection:
+        # In the way of the next migration, which creates the jobs table.
+        connection.execute(text("CREATE TABLE jobs (id INTEGER PRIMARY KEY)"))
+
+    with pytest.raises(MigrationFailed, match="could not update") as failed:
+        Database.open(f"sqlite:///{path}")
+
+    with engine.connect() as connection:
+        assert migrate.current(connection) == revisions()[0]
+        assert "packets" in inspect(connection).get_table_names()
+    engine.dispose()
+    [copy] = tmp_path.glob("desk.before-*.sqlite3")
+    assert str(copy) in str(failed.value)
+
+
+def test_the_command_line_explains_a_failed_migration_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine, to=revisions()[0])
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE jobs (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+
+    status = main(["--db", f"sqlite:///{path}", "clients", "list"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "could not update" in err and "Traceback" not in err

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DatabaseError as DriverError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from packetstudio import __version__
 from packetstudio.paths import user_data_dir
 from packetstudio.store import engine as engines
 from packetstudio.store import migrate
@@ -47,6 +48,14 @@ class DiskFull(DatabaseUnavailable):
 
 class DatabaseDamaged(DatabaseError):
     """The database file is damaged; a backup has to be restored."""
+
+
+class DatabaseTooNew(DatabaseError):
+    """A newer PacketStudio has updated the database; this one cannot use it."""
+
+
+class MigrationFailed(DatabaseError):
+    """Updating the database to this version failed; it was left as it was."""
 
 
 # SQLite result codes, compared by their low byte unless extended.
@@ -138,6 +147,17 @@ class Database:
                 migrate.upgrade(database.engine, sqlite_file=path)
             else:
                 migrate.check_is_ours(database.engine)
+        except migrate.NewerSchema as exc:
+            database.close()
+            raise DatabaseTooNew(
+                f"{describe(url)} was updated by a newer version of PacketStudio "
+                f"(database version {exc}; this is version {__version__}). Install "
+                "the newer version, or choose another database. It was left "
+                "untouched."
+            ) from None
+        except migrate.MigrationError as exc:
+            database.close()
+            raise _migration_failed(url, exc, busy_timeout_s) from exc
         except migrate.ForeignSchema as exc:
             database.close()
             raise NotADatabase(
@@ -298,6 +318,24 @@ def _check_sqlite_tables(path: Path, busy_timeout_s: float) -> None:
 
 def _has_wal_files(path: Path) -> bool:
     return any(path.with_name(path.name + end).exists() for end in ("-wal", "-shm"))
+
+
+def _migration_failed(
+    url: str, exc: migrate.MigrationError, busy_timeout_s: float
+) -> DatabaseError:
+    """Return the error to report for a failed migration."""
+    cause = exc.__cause__
+    if isinstance(cause, DriverError):
+        known = explain(url, cause, busy_timeout_s)
+        if isinstance(known, DatabaseUnavailable):
+            return known  # busy, out of reach or full: not the migration's fault
+    copy = f" A copy from before the update is at {exc.copy}." if exc.copy else ""
+    reason = _reason(cause) if cause is not None else str(exc)
+    return MigrationFailed(
+        f"PacketStudio could not update {describe(url)} to this version: {reason}. "
+        f"The database was left as it was.{copy} Please send this message to "
+        "your support contact."
+    )
 
 
 def _unavailable(url: str, exc: SQLAlchemyError) -> str:

@@ -31,6 +31,22 @@ class ForeignSchema(Exception):
     """The database has tables but no PacketStudio migration history."""
 
 
+class NewerSchema(Exception):
+    """The database was migrated by a newer PacketStudio than this one."""
+
+
+class MigrationError(Exception):
+    """A migration failed; its transaction was rolled back.
+
+    Attributes:
+        copy: the copy of the SQLite file made before migrating, if any.
+    """
+
+    def __init__(self, message: str, copy: Path | None) -> None:
+        super().__init__(message)
+        self.copy = copy
+
+
 def config() -> Config:
     from alembic.config import Config
 
@@ -56,6 +72,11 @@ def current(connection: Connection) -> str | None:
     return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
+def known(revision: str) -> bool:
+    """Whether ``revision`` is one of this version's migrations."""
+    return any((MIGRATIONS / "versions").glob(f"{revision}_*.py"))
+
+
 def check_is_ours(engine: Engine) -> str | None:
     """Return the database's revision; raise ForeignSchema for someone else's tables."""
     with engine.connect() as connection:
@@ -75,6 +96,9 @@ def upgrade(
     target = HEAD if to == "head" else to
     if revision == target:
         return
+    if revision is not None and not known(revision):
+        raise NewerSchema(revision)
+    copy: Path | None = None
     if sqlite_file is not None and revision is not None:
         from packetstudio.store.database import backup_sqlite, timestamp
 
@@ -83,7 +107,10 @@ def upgrade(
         )
         backup_sqlite(sqlite_file, copy)
         log.info("Copied the database to %s before migrating", copy)
-    _run(engine, to)
+    try:
+        _run(engine, to)
+    except Exception as exc:  # every migration runs in one transaction
+        raise MigrationError(f"{type(exc).__name__}: {exc}", copy) from exc
     log.info("Database migrated from %s to %s", revision or "empty", target)
 
 
