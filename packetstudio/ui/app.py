@@ -8,6 +8,7 @@ import os
 import sys
 from functools import partial
 from logging.handlers import RotatingFileHandler
+from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -21,6 +22,7 @@ from packetstudio.store import Database, DatabaseError, backup
 from packetstudio.store.database import sqlite_path
 from packetstudio.ui.collector import GuiThreadCollector
 from packetstudio.ui.main_window import MainWindow
+from packetstudio.ui.messages import show_error
 from packetstudio.ui.runner import QueueRunner
 from packetstudio.ui.settings_dialog import desk_threads
 
@@ -60,6 +62,20 @@ def setup_logging() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+def report_unexpected(
+    kind: type[BaseException], exc: BaseException, trace: TracebackType | None
+) -> None:
+    """Show an exception nothing caught (a bug, or a problem of the computer).
+
+    Installed as ``sys.excepthook``: an exception escaping a slot would
+    otherwise only reach the terminal, which a front desk does not have.
+    """
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, trace)
+        return
+    show_error(QApplication.activeWindow(), "PacketStudio", exc.with_traceback(trace))
 
 
 def application_icon() -> QIcon:
@@ -108,6 +124,7 @@ def run_app(url: str) -> int:
     app.setDesktopFileName(DESKTOP_FILE)
     GuiThreadCollector(app)
     setup_logging()
+    sys.excepthook = report_unexpected
     log.info("PacketStudio %s starting", __version__)
     try:
         db = Database.open(url)
