@@ -1,7 +1,8 @@
 """Fuzzing handout templates: whatever staff type, only a TemplateFailure comes back.
 
 Sources are random text and random pieces of Jinja and handout markup:
-unbalanced tags, private names, huge numbers and repetitions, deep nesting.
+unbalanced tags, private names, huge numbers and repetitions, text methods,
+filters and formats asked for huge results, deep nesting.
 Rendering either gives markup and a PDF or raises
 :class:`~packetstudio.templates.TemplateFailure`; nothing else escapes,
 runaway output is cut short and runaway loops are stopped at the time limit.
@@ -67,6 +68,10 @@ BASES = [
     "undefined_name",
     "'text'",
     "'<b>&amp;'",
+    "'%999999999s'",
+    "'{:999999999}'",
+    "['x' * 10000] * 10000",
+    "namespace(__html__='x'.upper)",
     "[1, 2, 3]",
     "{'a': 1}",
     "none",
@@ -113,6 +118,23 @@ SUFFIXES = [
     "|indent(99999)",
     "|replace('a', 'b' * 10000)",
     "|format(1, 2)",
+    "|join('x' * 10000)",
+    "|wordwrap(1, wrapstring='x' * 10000)",
+    "|tojson(indent=99999)",
+    "|pprint",
+    "|round(-10**9)",
+    "|round(9, 'floor')",
+    " is odd",
+    "|batch(10**9, 0)|list",
+    "|slice(10**9)|list",
+    "|sum(start=[])",
+    "|unique|list",
+    ".center(10**9)",
+    ".zfill(10**9)",
+    ".replace('t', 't' * 10000)",
+    ".expandtabs(10**9)",
+    ".join(['x' * 10000] * 10000)",
+    ".encode('ascii', 'namereplace')",
     "|unknown_filter",
 ]
 OPERATORS = [
@@ -274,6 +296,19 @@ HEAVY = {
     "{{ ns.s|length }}",
     "chained repetition": "{{ 'x' * 10000 * 10000 }}",
     "chained list repetition": "{{ [0] * 10000 * 10000 * 10000 }}",
+    "text method past the bound": "{{ ('a' * 10000).replace('a', 'a' * 10000) }}",
+    "format width past the bound": "{{ '{:999999999}'.format(1) }}",
+    "% width past the bound": "{{ '%999999999s' % 'x' }}",
+    "list doubling with +": "{% set ns = namespace(x=[0]) %}"
+    "{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}{% endfor %}",
+    "text doubling with ~": "{% set ns = namespace(s='ab') %}"
+    "{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "shared lists printed": "{% set ns = namespace(x=[1]) %}"
+    "{% for i in range(40) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x }}",
+    "shared lists compared": "{% set ns = namespace(x=[1], y=[1]) %}"
+    "{% for i in range(40) %}{% set ns.x = [ns.x, ns.x] %}"
+    "{% set ns.y = [ns.y, ns.y] %}{% endfor %}{{ ns.x == ns.y }}",
+    "filter past the bound": "{{ ('a ' * 5000)|wordwrap(1, wrapstring='x' * 10000) }}",
     "tower of powers": "{{ 10 ** 64 ** 64 ** 64 ** 64 }}",
     "endless recursion": "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
     "300 brackets": "{{ " + "(" * 300 + "1" + ")" * 300 + " }}",

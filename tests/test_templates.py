@@ -11,11 +11,14 @@ import contextlib
 import gc
 import io
 import pickle
+import tracemalloc
 from datetime import date
 from functools import partial
 from typing import Any
 
 import pytest
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pypdf import PdfReader
 
 from packetstudio import pipeline
@@ -43,7 +46,12 @@ from packetstudio.templates import (
     default_template,
 )
 from packetstudio.templates.defaults import sample_client_name, sample_content
-from packetstudio.templates.sandbox import duration, number, render_markup
+from packetstudio.templates.sandbox import (
+    FILTERS,
+    duration,
+    number,
+    render_markup,
+)
 from packetstudio.templates.time_limit import (
     TEMPLATE_TIME_LIMIT,
     RanTooLong,
@@ -217,11 +225,24 @@ def test_a_template_failure_survives_a_trip_to_a_worker_process() -> None:
         "'{0.__class__}'.format(content)",
         "'x' * 100000000",
         "content.sources.clear()",
+        "namespace(__html__='x'.upper)",
+        "namespace({'__html__': 'x'.upper})",
     ],
 )
 def test_escapes_from_the_sandbox_raise_a_security_error(expression: str) -> None:
     with pytest.raises(TemplateSecurityError) as caught:
         render(minimal("\n<p>{{ " + expression + " }}</p>"))
+
+    assert caught.value.lineno == 5
+
+
+def test_a_namespace_refuses_a_private_name_set_on_it() -> None:
+    # Escaping a value calls its __html__, a namespace's names are its
+    # attributes, and the call would escape the sandbox's checks.
+    body = "{% set ns = namespace() %}\n{% set ns.__html__ = 'x'.upper %}"
+
+    with pytest.raises(TemplateSecurityError) as caught:
+        render(minimal(body))
 
     assert caught.value.lineno == 5
 
@@ -239,6 +260,197 @@ def test_the_filters_write_numbers_for_people() -> None:
     assert duration(90) == "90 s"
     assert duration(150) == "2 min 30 s"
     assert duration(180) == "3 min"
+
+
+# -- sizes: no single call makes too much --------------------------------------
+
+# A list (and a tuple) that holds the previous one twice, forty times over:
+# a trillion characters when printed, compared or hashed.
+SHARED = (
+    "{% set ns = namespace(x=['x'], y=['x'], t=(1,)) %}{% for i in range(40) %}"
+    "{% set ns.x = [ns.x, ns.x] %}{% set ns.y = [ns.y, ns.y] %}"
+    "{% set ns.t = (ns.t, ns.t) %}{% endfor %}"
+)
+# 100,000 different numbers of one hash: a mapping of them takes minutes.
+ALIKE = "range(0, 100000 * (2 ** 61 - 1), 2 ** 61 - 1)"
+# Each would make, compare or hash more than MAX_OUTPUT_CHARS in one built-in
+# call (most of them gigabytes, or for hours), which the time limit cannot
+# stop, or is a step of a loop that would. Each must be refused on its line,
+# before the work or as soon as a result passes the bound.
+BLOW_UPS = {
+    "str.replace": "{{ ('a' * 10000).replace('a', 'a' * 10000) }}",
+    "str.center": "{{ 'x'.center(10 ** 9) }}",
+    "str.ljust": "{{ 'x'.ljust(10 ** 9) }}",
+    "str.rjust": "{{ 'x'.rjust(10 ** 9) }}",
+    "str.zfill": "{{ '1'.zfill(10 ** 9) }}",
+    "str.expandtabs": "{{ ('\\t' * 10000).expandtabs(100000) }}",
+    "str.join": "{{ (' ' * 10000).join('x' * 10000) }}",
+    "str.join of a generator": "{{ (' ' * 10000).join(('x' * 10000)|map('upper')) }}",
+    "str.translate": "{{ ('a' * 10000).translate({97: 'b' * 10000}) }}",
+    "str.encode": "{{ ('\u00e9' * 10000 * 100).encode('ascii', 'namereplace') }}",
+    "int.to_bytes": "{{ (1).to_bytes(10 ** 9, 'big') }}",
+    "format width": "{{ '{:999999999}'.format(1) }}",
+    "format width from an argument": "{{ '{:{}}'.format(1, 10 ** 9) }}",
+    "format precision": "{{ '{:.999999999f}'.format(1.5) }}",
+    "format fields past the bound together": "{{ ('{:3000000}' * 2).format(1, 2) }}",
+    "format_map width": "{{ '{a:999999999}'.format_map({'a': 1}) }}",
+    "% width": "{{ '%999999999s' % 'x' }}",
+    "% width from an argument": "{{ '%*s' % (10 ** 9, 'x') }}",
+    "% precision": "{{ '%.999999999f' % 1.5 }}",
+    "% fields past the bound together": "{{ ('%3000000s' * 2) % ('a', 'b') }}",
+    "list doubling with +": "{% set ns = namespace(x=[0]) %}{% for i in range(40) %}"
+    "{% set ns.x = ns.x + ns.x %}{% endfor %}",
+    "text doubling with +": "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+    "{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "text doubling with ~": "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "~ past the bound": "{% set s = 'x' * 10000 * 400 %}{{ s ~ s ~ s }}",
+    "number doubling with +": "{% set ns = namespace(n=1) %}"
+    "{% for i in range(99999) %}{% set ns.n = ns.n + ns.n %}{% endfor %}",
+    "printing a repeated list": "{{ ['x' * 10000] * 10000 }}",
+    "printing shared lists": SHARED + "{{ ns.x }}",
+    "|string of shared lists": SHARED + "{{ ns.x|string }}",
+    "comparing shared lists": SHARED + "{{ ns.x == ns.y }}",
+    "in with shared lists": SHARED + "{{ ns.x in [ns.y] }}",
+    "'is eq' with shared lists": SHARED + "{{ ns.x is eq(ns.y) }}",
+    "list.index with shared lists": SHARED + "{{ [ns.y].index(ns.x) }}",
+    "|sort of shared lists": SHARED + "{{ [ns.x, ns.y]|sort }}",
+    "|tojson of shared lists": SHARED + "{{ ns.x|tojson }}",
+    "str.format of shared lists": SHARED + "{{ '{}'.format(ns.x) }}",
+    "% of shared lists": SHARED + "{{ '%s' % (ns.x,) }}",
+    "a shared tuple as a key": SHARED + "{{ {ns.t: 1} }}",
+    "a shared tuple as an index": SHARED + "{{ content[ns.t] }}",
+    "'is filter' of a shared tuple": SHARED + "{{ ns.t is filter }}",
+    "dict.fromkeys of keys alike": "{{ {}.fromkeys(" + ALIKE + ") }}",
+    "|unique of keys alike": "{{ " + ALIKE + "|unique|list }}",
+    "dict() of keys alike": "{{ dict(" + ALIKE + "|batch(2)) }}",
+    "namespace() of keys alike": "{{ namespace(" + ALIKE + "|batch(2)) }}",
+    "|center": "{{ 'x'|center(10 ** 9) }}",
+    "|indent": "{{ ('a\\n' * 10000)|indent(10 ** 6) }}",
+    "|indent with text": "{{ ('a\\n' * 10000)|indent('x' * 10000) }}",
+    "|wordwrap": "{{ ('a ' * 10000)|wordwrap(1, wrapstring='x' * 10000) }}",
+    "|replace": "{{ ('a' * 10000)|replace('a', 'a' * 10000) }}",
+    "|replace in escaped text": "{{ ('&' * 10000)|e|replace('amp', 'x' * 10000) }}",
+    "|format": "{{ '%999999999s'|format('x') }}",
+    "|join": "{{ (['x' * 10000] * 10000)|join }}",
+    "|join with a long separator": "{{ ('x' * 10000)|join('y' * 10000) }}",
+    "|batch with a filler": "{{ [1]|batch(10 ** 9, 0)|list }}",
+    "|slice": "{{ [1]|slice(10 ** 9)|list }}",
+    "|sum of lists": "{{ ([[0] * 10000] * 10000)|sum(start=[]) }}",
+    "|round": "{{ 5|round(-10 ** 9) }}",
+    "|round down of a text": "{{ 'ab'|round(9, 'floor') }}",
+    "'is odd' of a format": "{{ '%999999999d' is odd }}",
+    "'is divisibleby' of a format": "{{ '%999999999d' is divisibleby 3 }}",
+    "|tojson with an indent": "{{ range(1000)|list|tojson(indent=100000) }}",
+    "|pprint under a long key": "{{ {'x' * 10000 * 100: range(1000)|list}|pprint }}",
+    "|urlize": "{{ ('a.com ' * 10000)|urlize(target='x' * 10000) }}",
+    "|int of a long hex text": "{{ ('f' * 10000 * 400)|int(base=16) }}",
+    "|number": "{{ 1|number(10 ** 9) }}",
+    "escaping again and again": "{{ ('&' * 10000 * 400)|e|forceescape|forceescape }}",
+    # Too deep to measure, so too deep to print.
+    "lists nested 60 deep": "{% set ns = namespace(x=1) %}{% for i in range(60) %}"
+    "{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}",
+}
+# Far below the gigabytes most of them would take unbounded.
+MEMORY_BOUND = 64 * 2**20
+
+
+def render_on_line_2(text: str) -> str:
+    return render_markup("<p>\n" + text + "\n</p>", {"content": {}})
+
+
+@pytest.mark.parametrize("name", BLOW_UPS)
+def test_a_call_past_the_size_bound_is_refused_on_its_line_using_little_memory(
+    name: str,
+) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateSecurityError) as caught:
+            render_on_line_2(BLOW_UPS[name])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert caught.value.lineno == 2
+    assert caught.value.message.startswith("not allowed in a template: ")
+    assert peak < MEMORY_BOUND
+
+
+def test_a_range_past_jinjas_bound_fails_on_its_line() -> None:
+    with pytest.raises(TemplateFailure, match="Range too big") as caught:
+        render_on_line_2("{% for i in range(10 ** 9) %}{% endfor %}")
+
+    assert caught.value.lineno == 2
+
+
+def test_an_error_quoting_a_long_value_is_cut_short() -> None:
+    with pytest.raises(TemplateFailure) as caught:
+        render_on_line_2("{{ content['x' * 10000 * 100] }}")
+
+    assert caught.value.lineno == 2
+    assert len(caught.value.message) < 400
+
+
+SENSIBLE = [
+    "{{ 'x'.center(20) }}|{{ 'x'.ljust(5) }}|{{ '7'.rjust(3) }}|{{ '7'.zfill(3) }}",
+    "{{ 'a\\tb'.expandtabs(4) }}",
+    "{{ ', '.join(['a', 'b']) }} {{ '-'.join(rows|map(attribute='day')) }}",
+    "{{ 'abc'.replace('b', 'xx') }} {{ 'aaa'.replace('a', 'b', 2) }}",
+    "{{ 'abc'.translate({97: 'xy'}) }} {{ '\u00e9'.encode('utf-8') }}",
+    "{{ (255).to_bytes(2, 'big') }} {{ {}.fromkeys(['a', 'b']) }}",
+    "{{ '{:>8}|{:.2f}'.format(3, 2.5) }} {{ '{a}-{b!r}'.format_map(pair) }}",
+    "{{ '%5.1f and %s' % (2.25, '<b>') }} {{ '%*d' % (4, 7) }}",
+    "{{ '%(a)s' % pair }} {{ 7 % 3 }}",
+    "{{ [1] + [2] }} {{ 'a' + 'b' }} {{ 1 + 2 }} {{ 'a' ~ 1 ~ [2] }}",
+    "{{ [1, 2] == [1, 2] }} {{ 'a' in ['a'] }} {{ 1 < 2 < 3 }}",
+    "{{ {(1, 2): 'x'}[(1, 2)] }} {{ dict(a=1) }} {{ dict([('a', 1), ['b', 2]]) }}",
+    "{% set ns = namespace({'a': 1}, b=2) %}{{ ns.a }}{{ ns.b }}",
+    "{{ range(5)|unique|list }} {{ ['A', 'a', 'b']|unique|list }}",
+    "{{ rows|unique(attribute='focus')|map(attribute='day')|join(',') }}",
+    "{{ rows|groupby('focus')|map(attribute='grouper')|join(',') }}",
+    "{{ [[1], [2]]|sum(start=[]) }} {{ [1, 2]|sum }}",
+    "{{ 2.567|round(2) }} {{ 2.567|round }}",
+    "{{ rows|tojson }} {{ rows|tojson(indent=2) }}",
+    "{{ {'a': [1, 2], 'b': 'x'}|pprint }} {{ rows|pprint }}",
+    "{{ 'x'|center(9) }} {{ 'a\\nb'|indent(4) }} {{ 'a\\nb'|indent('> ', true) }}",
+    "{{ ['a', 'b']|join(', ') }} {{ rows|join(', ', attribute='day') }}",
+    "{{ 'abca'|replace('a', 'b') }} {{ 'a&b'|e|replace('&', '+') }}",
+    "{{ '%s-%s'|format(1, 2) }}",
+    "{{ [1, 2, 3]|batch(2, 0)|list }} {{ [1, 2, 3]|slice(2)|list }}",
+    "{{ 'a b c d e'|wordwrap(3) }} {{ 'hello world foo'|truncate(9, leeway=0) }}",
+    "{{ 'go to a.com now'|urlize }} {{ 'ff'|int(base=16) }}",
+    "{{ 1446|number }} {{ 2.25|number(1) }} {{ 'off_season'|label }}",
+    "{{ [3, 1, 2]|sort }} {{ [3, 1]|max }} {{ 'x' is lower }} {{ 'a' is in 'abc' }}",
+    "{{ rows|selectattr('focus', 'equalto', 'Legs')|list|length }}",
+    "{{ 'A&B'|string }} {{ '<b>'|safe }} {{ '<b>'|forceescape }} {{ [1, '<a>'] }}",
+    "{% for k, v in pair.items() %}{{ k }}{{ v }}{% endfor %}",
+    "{% for i in range(3) %}{{ loop.cycle('a', 'b') }}{{ loop.changed(i) }}"
+    "{% endfor %}",
+    "{% filter upper %}abc{% endfilter %}{% set x %}a{{ 1 }}{% endset %}{{ x ~ '!' }}",
+    "{% macro m(a) %}[{{ a }}]{% endmacro %}{{ m([1]) }}",
+    "{{ 'a b'.split() }} {{ 'ab' * 3 }} {{ [0] * 3 }} {{ 2 ** 10 }}",
+    "{{ {'b': 1, 'a': 2}|dictsort }} {{ {'a': 'b'}|xmlattr }} {{ 'a b'|urlencode }}",
+]
+# Jinja's own sandbox, set up alike: what these make without the size checks.
+PLAIN = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+PLAIN.filters.update(FILTERS)
+PLAIN_CONTEXT = {
+    "rows": [
+        {"focus": "Legs", "day": "Mon"},
+        {"focus": "legs", "day": "Tue"},
+        {"focus": "Arms & core", "day": "Wed"},
+    ],
+    "pair": {"a": 1, "b": "<x>"},
+}
+
+
+@pytest.mark.parametrize("text", SENSIBLE)
+def test_sensible_sizes_of_the_same_calls_render_as_in_a_plain_sandbox(
+    text: str,
+) -> None:
+    expected = PLAIN.from_string(text).render(PLAIN_CONTEXT)
+
+    assert render_markup(text, PLAIN_CONTEXT) == expected
 
 
 # -- the time limit ------------------------------------------------------------
