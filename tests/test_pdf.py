@@ -367,6 +367,30 @@ def test_imperial_handouts_give_body_weight_in_pounds_and_drinks_in_ounces() -> 
     assert f"Water About {ounces:,} fl oz from drinks" in imperial_text
 
 
+def test_imperial_handouts_weigh_food_in_ounces_and_pounds() -> None:
+    content = sample_content(PacketType.NUTRITION)
+    portion = content["meal_plan"][0]["meals"][0]["portions"][0]
+    items = [i for g in content["shopping_list"] for i in g["items"]]
+    big = max(items, key=lambda i: i["grams"])
+    assert big["grams"] > 454, "a shopping item over a pound"
+    imperial = replace(GYM, units="imperial")
+
+    metric_text = text_of(render(PacketType.NUTRITION, content).pdf)
+    imperial_text = text_of(
+        render(PacketType.NUTRITION, content, branding=imperial).pdf
+    )
+
+    ounces = portion["grams"] / 28.349523125  # the avoirdupois ounce
+    written = f"{ounces:.1f}" if ounces < 10 else f"{ounces:.0f}"
+    assert f"{portion['name']}: {written} oz {portion['state']}" in imperial_text
+    assert f"{portion['name']}: {portion['grams']} g {portion['state']}" in metric_text
+    pounds = big["grams"] / 453.59237
+    assert f"{big['name']} {pounds:.1f} lb" in imperial_text
+    assert f"{big['name']} {big['grams'] / 1000:.1f} kg" in metric_text
+    assert "defined in kilograms, centimetres and litres" in imperial_text
+    assert "defined in kilograms" not in metric_text
+
+
 def test_threads_rendering_the_same_logo_at_once_all_succeed(tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     Image.new("RGB", (800, 400), "#0F5E66").save(logo)

@@ -696,3 +696,20 @@ def test_template_failures_are_classified_as_permanent_template_errors() -> None
 
     assert (error.kind, error.permanent) == ("template", True)
     assert "line 3" in error.message
+
+
+@pytest.mark.parametrize(
+    ("grams", "metric", "imperial"),
+    [
+        (150, "150 g", "5.3 oz"),
+        (300, "300 g", "11 oz"),
+        (452, "452 g", "1.0 lb"),  # 15.94 oz: a pound, never "16 oz"
+        (1240, "1.2 kg", "2.7 lb"),
+    ],
+)
+def test_food_is_weighed_in_the_handouts_units(
+    grams: int, metric: str, imperial: str
+) -> None:
+    template = "{{ grams|food_mass }}"
+    assert render_markup(template, {"grams": grams, "units": "metric"}) == metric
+    assert render_markup(template, {"grams": grams, "units": "imperial"}) == imperial

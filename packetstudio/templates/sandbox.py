@@ -66,6 +66,7 @@ from jinja2.sandbox import (
 from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
+from packetstudio.templates import units
 from packetstudio.templates.errors import TemplateFailure, TemplateSecurityError
 from packetstudio.templates.time_limit import (
     TEMPLATE_TIME_LIMIT,
@@ -1009,34 +1010,14 @@ def duration(seconds: int) -> str:
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
-# Conversion factors: NIST Handbook 44, Appendix C.
-POUNDS_PER_KG = 2.20462
-US_FL_OZ_PER_LITRE = 33.814
-
-
-@pass_context
-def mass(context: Context, kilograms: float, decimals: int = 1) -> str:
-    """Write a body weight in the handout's units: ``82 -> "82.0 kg"/"180.8 lb"``."""
-    if context.get("units") == "imperial":
-        return f"{number(kilograms * POUNDS_PER_KG, decimals)} lb"
-    return f"{number(kilograms, decimals)} kg"
-
-
-@pass_context
-def volume(context: Context, litres: float, decimals: int = 1) -> str:
-    """Write a volume of drink in the handout's units: ``2.5 -> "2.5 L"/"85 fl oz"``."""
-    if context.get("units") == "imperial":
-        return f"{number(litres * US_FL_OZ_PER_LITRE)} fl oz"
-    return f"{number(litres, decimals)} L"
-
-
 FILTERS: dict[str, Callable[..., str]] = {
     "number": number,
     "label": label,
     "sentence": sentence,
     "duration": duration,
-    "mass": mass,
-    "volume": volume,
+    "mass": units.mass,
+    "volume": units.volume,
+    "food_mass": units.food_mass,
 }
 
 
