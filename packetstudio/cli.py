@@ -713,6 +713,8 @@ def _worker(args: argparse.Namespace) -> int:
 
     processes = args.threads if args.processes is None else args.processes
     pool = RenderPool(processes) if processes > 0 else None
+    if pool is not None:
+        pool.warm()
     db = _open_database(args)
     worker = Worker(
         db,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -124,3 +125,17 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split()[2]
     except OSError:
         return "Z"
+
+
+def test_warming_starts_every_process_before_the_first_render() -> None:
+    before = set(multiprocessing.active_children())
+    warmed = RenderPool(2)
+    try:
+        warmed.warm()
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 2
+        # The warmed processes render as any other.
+        handout = warmed(*arguments())
+        assert PdfReader(io.BytesIO(handout.pdf)).pages
+    finally:
+        warmed.close()

@@ -42,6 +42,14 @@ def _follow_parent(parent: int) -> None:
     threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
+def _warm_up() -> None:
+    """In a render process: load ReportLab and the fonts before the first job."""
+    from packetstudio.pdf.fonts import register_fonts
+    from packetstudio.pdf.render import render_handout  # noqa: F401
+
+    register_fonts()
+
+
 class RenderPoolBroken(OSError):
     """A render process died; the pool was restarted and the job may retry."""
 
@@ -101,6 +109,18 @@ class RenderPool:
         except BrokenProcessPool:
             self._restart(executor)
             raise RenderPoolBroken("a render process stopped unexpectedly") from None
+
+    def warm(self) -> None:
+        """Start every process now, without waiting for them.
+
+        A process takes about a second to start and load ReportLab and the
+        fonts; started early, it does that while the first jobs are claimed
+        and generated instead of before their first render.
+        """
+        with self._lock:
+            executor = self._executor
+        for _ in range(self.processes):
+            executor.submit(_warm_up)
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

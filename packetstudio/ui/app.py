@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 # removed at start-up and then every hour.
 CLEANUP_INTERVAL_MS = 3_600_000
 
-# How long after the window shows the collector is tuned (tune_collector).
+# How long after the window shows the collector is tuned (tune_collector),
+# and the render processes started: both after the first paint, so that the
+# window does not wait for them, and before the first Generate does.
 TUNE_COLLECTOR_AFTER_MS = 1000
+WARM_RENDERERS_AFTER_MS = 1500
 
 # The name of the .desktop file (packaging/linux/), which Wayland desktops
 # use to find the icon of the running window.
@@ -146,6 +149,7 @@ def run_app(url: str) -> int:
     window.show()
     # After the first paint: a full collection then takes a tenth of a second.
     QTimer.singleShot(TUNE_COLLECTOR_AFTER_MS, tune_collector)
+    QTimer.singleShot(WARM_RENDERERS_AFTER_MS, pool.warm)
     runner.start()
     window.queue_panel.start()
     cleanup = QTimer(window)
