@@ -21,8 +21,9 @@ from packetstudio.pdf import Branding, render_handout
 from packetstudio.pdf.render import template_context
 from packetstudio.store.templates import check_template
 from packetstudio.templates import TemplateFailure, default_template
+from packetstudio.templates.bounds import MAX_OUTPUT_CHARS
 from packetstudio.templates.defaults import sample_client_name, sample_content
-from packetstudio.templates.sandbox import MAX_OUTPUT_CHARS, render_markup
+from packetstudio.templates.sandbox import render_markup
 from packetstudio.vocabulary import PacketType
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -46,12 +46,8 @@ from packetstudio.templates import (
     default_template,
 )
 from packetstudio.templates.defaults import sample_client_name, sample_content
-from packetstudio.templates.sandbox import (
-    FILTERS,
-    duration,
-    number,
-    render_markup,
-)
+from packetstudio.templates.filters import FILTERS, duration, number
+from packetstudio.templates.sandbox import render_markup
 from packetstudio.templates.time_limit import (
     TEMPLATE_TIME_LIMIT,
     RanTooLong,
