@@ -11,9 +11,10 @@ maximum resident set since exec (VmHWM), beside the bare window's.
 
     python -m benchmarks.bench_startup [--clients 50000] [--runs 3]
 
-FIXME(ui): the app starts in 6 to 9x the bare window's time (target 4x),
-nearly all of it imports made before the window shows; docs/performance.md
-has the breakdown.
+FIXME(ui): the app starts in about 5x the bare window's time (target 4x).
+What is left is mostly importing SQLAlchemy (about 0.3 s, twice the bare
+window on its own), which the client list needs for its first rows;
+docs/performance.md has the breakdown.
 """
 
 from __future__ import annotations
