@@ -5,7 +5,8 @@ unbalanced tags, private names, huge numbers and repetitions, text methods,
 filters and formats asked for huge results, deep nesting.
 Rendering either gives markup and a PDF or raises
 :class:`~packetstudio.templates.TemplateFailure`; nothing else escapes,
-runaway output is cut short and runaway loops are stopped at the time limit.
+runaway output is cut short, a loop that keeps what it builds runs out of the
+render's budget, and runaway loops are stopped at the time limit.
 The example counts keep this file near twenty seconds.
 """
 
@@ -310,6 +311,11 @@ HEAVY = {
     "{% for i in range(40) %}{% set ns.x = [ns.x, ns.x] %}"
     "{% set ns.y = [ns.y, ns.y] %}{% endfor %}{{ ns.x == ns.y }}",
     "filter past the bound": "{{ ('a ' * 5000)|wordwrap(1, wrapstring='x' * 10000) }}",
+    "fresh texts kept in a loop": "{% set ns = namespace(kept=[]) %}"
+    "{% for i in range(99999) %}{% set ns.kept = [ns.kept, 'x' * 10000 ~ i] %}"
+    "{% endfor %}",
+    "pieces piling up in a block": "{% set t %}{% for a in range(99999) %}"
+    "{% for b in range(99999) %}{{ b }}{% endfor %}{% endfor %}{% endset %}",
     "tower of powers": "{{ 10 ** 64 ** 64 ** 64 ** 64 }}",
     "endless recursion": "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
     "300 brackets": "{{ " + "(" * 300 + "1" + ")" * 300 + " }}",

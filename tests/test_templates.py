@@ -11,7 +11,10 @@ import contextlib
 import gc
 import io
 import pickle
+import re
+import threading
 import tracemalloc
+from collections.abc import Mapping
 from datetime import date
 from functools import partial
 from typing import Any
@@ -25,6 +28,7 @@ from packetstudio import pipeline
 from packetstudio.intake import parse_intake
 from packetstudio.pdf import Branding, render_handout
 from packetstudio.pdf.pool import RenderPool
+from packetstudio.pdf.render import template_context
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import JobStatus, QueueConfig
@@ -43,9 +47,15 @@ from packetstudio.store.templates import (
 from packetstudio.templates import (
     TemplateFailure,
     TemplateSecurityError,
+    budget,
     default_template,
 )
-from packetstudio.templates.defaults import sample_client_name, sample_content
+from packetstudio.templates.budget import RENDER_BUDGET
+from packetstudio.templates.defaults import (
+    sample_client_name,
+    sample_content,
+    samples,
+)
 from packetstudio.templates.filters import FILTERS, duration, number
 from packetstudio.templates.sandbox import render_markup
 from packetstudio.templates.time_limit import (
@@ -430,6 +440,8 @@ SENSIBLE = [
 # Jinja's own sandbox, set up alike: what these make without the size checks.
 PLAIN = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 PLAIN.filters.update(FILTERS)
+# The marks of template lines the sandbox puts before each tag: <?l 12?>.
+LINE_MARKS = re.compile(r"<\?l \d+\?>")
 PLAIN_CONTEXT = {
     "rows": [
         {"focus": "Legs", "day": "Mon"},
@@ -447,6 +459,142 @@ def test_sensible_sizes_of_the_same_calls_render_as_in_a_plain_sandbox(
     expected = PLAIN.from_string(text).render(PLAIN_CONTEXT)
 
     assert render_markup(text, PLAIN_CONTEXT) == expected
+
+
+# -- the render's budget: what a whole render builds -------------------------
+
+# A megabyte of text the loops below take a fresh piece of on every turn.
+BIG = "{% set ns = namespace(kept=[], big='x' * 10000 * 100) %}"
+# Each keeps something fresh on every turn of a loop: each call stays within
+# its own bound, and without the budget each held from 200 MB to 2 GB within
+# the editor's time limit of 3 s.
+KEEPERS = {
+    "a list grown with +": "{% set ns = namespace(kept=[]) %}"
+    "{% for i in range(99999) %}"
+    "{% set ns.kept = ns.kept + ['x' * 10000 ~ loop.index] %}{% endfor %}",
+    "a chain of lists": "{% set ns = namespace(kept=[]) %}"
+    "{% for i in range(99999) %}"
+    "{% set ns.kept = [ns.kept, 'x' * 10000 ~ loop.index] %}{% endfor %}",
+    "texts a method makes": BIG + "{% for i in range(99999) %}"
+    "{% set ns.kept = [ns.kept, ns.big.replace('x', 'y', i)] %}{% endfor %}",
+    "slices": BIG + "{% for i in range(99999) %}"
+    "{% set ns.kept = [ns.kept, ns.big[i:]] %}{% endfor %}",
+    "set blocks": BIG + "{% for i in range(99999) %}"
+    "{% set text %}{{ ns.big }}{{ i }}{% endset %}"
+    "{% set ns.kept = [ns.kept, text] %}{% endfor %}",
+    "macro calls": BIG + "{% macro copy(i) %}{{ ns.big }}{{ i }}{% endmacro %}"
+    "{% for i in range(99999) %}{% set ns.kept = [ns.kept, copy(i)] %}{% endfor %}",
+    "pieces piling up in a block": "{% set text %}{% for a in range(99999) %}"
+    "{% for b in range(99999) %}{{ b }}{% endfor %}{% endfor %}{% endset %}",
+    "sets taken apart with -": "{% set ns = namespace(kept=[], "
+    "keys={}.fromkeys(range(99999))) %}{% for i in range(99999) %}"
+    "{% set ns.kept = [ns.kept, ns.keys.keys() - []] %}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("name", KEEPERS)
+def test_a_loop_keeping_fresh_values_is_refused_on_its_line_using_little_memory(
+    name: str,
+) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateSecurityError) as caught:
+            render_on_line_2(KEEPERS[name])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert caught.value.lineno == 2
+    assert caught.value.message == (
+        "not allowed in a template: the template builds more than "
+        f"{RENDER_BUDGET // 1_000_000} MB of text and lists in all; "
+        "a handout needs far less"
+    )
+    assert peak < MEMORY_BOUND
+
+
+def spends(fraction: float) -> str:
+    """Return a template that builds about ``fraction`` of the budget."""
+    # Each turn builds about 210 kB: 10 kB, 100 kB, and 100 kB joined to i.
+    turns = int(RENDER_BUDGET * fraction / 210_000)
+    return (
+        f"{{% for i in range({turns}) %}}"
+        "{% set s = 'x' * 10000 * 10 ~ i %}{% endfor %}"
+    )
+
+
+def test_each_render_in_a_row_has_a_fresh_budget() -> None:
+    render_markup(spends(0.6), {})
+    render_markup(spends(0.6), {})
+
+    with pytest.raises(TemplateSecurityError, match="builds more than"):
+        render_markup(spends(1.2), {})
+
+
+def test_renders_at_the_same_time_each_have_a_budget_of_their_own() -> None:
+    # Both renders have built six tenths of a budget before either goes on.
+    both_in = threading.Barrier(2, timeout=30)
+    source = "{% set a = wait() %}" + spends(0.6) + "{% set b = wait() %}done"
+    results: list[str] = []
+
+    def render() -> None:
+        try:
+            results.append(render_markup(source, {"wait": both_in.wait}))
+        except TemplateFailure as failure:
+            both_in.abort()  # the other render need not wait for this one
+            results.append(str(failure))
+
+    threads = [threading.Thread(target=render) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == ["done", "done"]
+
+
+class FieldsFirst(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, reading a mapping's keys before its methods as ours does."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+FIELDS_FIRST = FieldsFirst(autoescape=True, undefined=StrictUndefined)
+FIELDS_FIRST.filters.update(FILTERS)
+
+
+def default_renders() -> list[tuple[PacketType, dict[str, Any]]]:
+    """Every packet type's sample contexts, in both of the handout's units."""
+    return [
+        (kind, template_context(kind, content, Branding(units=units), "A", AS_OF))
+        for kind in PacketType
+        for content in samples(kind)
+        for units in ("metric", "imperial")
+    ]
+
+
+@pytest.mark.parametrize(("kind", "context"), default_renders())
+def test_a_default_template_renders_as_in_a_plain_sandbox(
+    kind: PacketType, context: dict[str, Any]
+) -> None:
+    source = default_template(kind)
+    expected = FIELDS_FIRST.from_string(source).render(context)
+
+    markup = render_markup(source, context)
+
+    assert LINE_MARKS.sub("", markup) == expected
+
+
+@pytest.mark.parametrize(("kind", "context"), default_renders())
+def test_a_default_template_renders_within_a_25th_of_the_budget(
+    kind: PacketType, context: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(budget, "RENDER_BUDGET", RENDER_BUDGET // 25)
+
+    render_markup(default_template(kind), context)
 
 
 # -- the time limit ------------------------------------------------------------

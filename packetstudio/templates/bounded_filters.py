@@ -41,10 +41,15 @@ from packetstudio.templates.bounds import (
 _Args = tuple[Any, ...]
 _Kwargs = dict[str, Any]
 
-# Filters that never turn their value into text, compare it or hash it.
-_FILTERS_THAT_DO_NOT_PRINT = frozenset(
+# Filters that make nothing new: they return their value, an item of it, an
+# attribute or a number. What every other filter makes is counted in the
+# render's budget.
+_FILTERS_THAT_MAKE_NOTHING = frozenset(
     {"attr", "count", "d", "default", "first", "last", "length", "random"}
-    | {"batch", "items", "list", "reverse", "slice", "sum"}
+)
+# Filters that never turn their value into text, compare it or hash it.
+_FILTERS_THAT_DO_NOT_PRINT = _FILTERS_THAT_MAKE_NOTHING | frozenset(
+    {"batch", "items", "list", "reverse", "slice", "sum"}
     # These pass each item through a filter or test, checked on its own.
     | {"map", "reject", "rejectattr", "select", "selectattr"}
 )
@@ -68,7 +73,7 @@ def bounded_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     for name, func in filters.items():
         check = _FILTER_CHECKS.get(name)
         prints = name not in unmeasured
-        plain = check is None and not prints
+        plain = check is None and not prints and name in _FILTERS_THAT_MAKE_NOTHING
         checked[name] = func if plain else _checked(f"|{name}", func, check, prints)
     return checked
 
@@ -101,7 +106,8 @@ def _checked(
         if check is not None:
             value = check(context, value, args, kwargs)
         result = context.call(func, value, *args, **kwargs)
-        check_made(result)
+        if result is not value:  # |string of a text makes nothing new
+            check_made(result)
         return result
 
     return checked

@@ -5,9 +5,11 @@ Templates are data that staff edit, so they run in an immutable sandbox with
 packet's content but cannot reach Python internals, change the content or
 print a blank where a value is missing, and every value it prints arrives
 XML-escaped in the markup. Its code is stopped once it has run for a time
-limit (see :mod:`packetstudio.templates.time_limit`), and no single call it
+limit (see :mod:`packetstudio.templates.time_limit`), no single call it
 makes may make more than MAX_OUTPUT_CHARS characters or items (see
-:mod:`packetstudio.templates.bounds`). Whatever goes wrong surfaces as one
+:mod:`packetstudio.templates.bounds`), and the whole render may build at
+most RENDER_BUDGET bytes of values (see
+:mod:`packetstudio.templates.budget`). Whatever goes wrong surfaces as one
 :class:`~packetstudio.templates.errors.TemplateFailure` with the template
 line.
 
@@ -52,6 +54,7 @@ from packetstudio.templates.bounds import (
     check_printable,
     printed_size,
 )
+from packetstudio.templates.budget import CapturedText, render_budget, spend
 from packetstudio.templates.calls import bounded_str_format, checked_arguments
 from packetstudio.templates.errors import TemplateFailure, TemplateSecurityError
 from packetstudio.templates.filters import FILTERS
@@ -103,11 +106,13 @@ def mark_lines(text: str, first_line: int) -> str:
 
 
 class _CheckedCodeGenerator(CodeGenerator):
-    """Compiles ``~``, comparisons and mapping keys through the sandbox.
+    """Compiles ``~``, comparisons, lists, mappings and slices through the sandbox.
 
     Jinja compiles them to plain Python, where one operation would turn a
     list that holds the same list many times into text, or compare or hash
-    it, at a cost that doubles with every level.
+    it, at a cost that doubles with every level; and the lists, mappings,
+    slices and captured text a loop makes on every turn would escape the
+    render's budget.
     """
 
     @optimizeconst
@@ -139,8 +144,12 @@ class _CheckedCodeGenerator(CodeGenerator):
         self.visit(node.expr, frame)
         self.write(")")
 
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.captured_text()")
+
     def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
-        self.write("{")
+        self.write("environment.made({")
         for index, item in enumerate(node.items):
             if index:
                 self.write(", ")
@@ -148,27 +157,49 @@ class _CheckedCodeGenerator(CodeGenerator):
             self.visit(item.key, frame)
             self.write("): ")
             self.visit(item.value, frame)
-        self.write("}")
+        self.write("})")
+
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self.write("environment.made(")
+        super().visit_List(node, frame)
+        self.write(")")
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # the names of a loop or an assignment
+            super().visit_Tuple(node, frame)
+            return
+        self.write("environment.made(")
+        super().visit_Tuple(node, frame)
+        self.write(")")
+
+    @optimizeconst
+    def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
+        # Jinja slices in plain Python, not through the sandbox.
+        if not isinstance(node.arg, nodes.Slice):
+            super().visit_Getitem(node, frame)
+            return
+        self.write("environment.made(")
+        super().visit_Getitem(node, frame)
+        self.write(")")
 
 
-# FIXME(templates): the bounds hold for each call, not for a whole render: a
-# loop can keep many results that are each within them, such as a namespace
-# list that gains a new 4-million-character text on every turn, and hold
-# gigabytes before the time limit stops it. Bounding that needs a limit on the
-# memory a render holds.
 class HandoutSandbox(ImmutableSandboxedEnvironment):
     """The sandbox handout templates run in.
 
     On top of Jinja's immutable sandbox: names starting with an underscore
     are refused as keys too, not just as attributes; a mapping's keys win over
-    its methods (``group.items`` is the field, not ``dict.items``); and no
+    its methods (``group.items`` is the field, not ``dict.items``); no
     single call, operator, filter or test may make more than
     MAX_OUTPUT_CHARS characters or items, or compare, hash or print a value
-    that would print as more (see :mod:`packetstudio.templates.bounds`).
+    that would print as more (see :mod:`packetstudio.templates.bounds`);
+    and what they make, with the text blocks capture, is counted in the
+    render's budget (see :mod:`packetstudio.templates.budget`).
     """
 
-    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    # "-" only for its result to be counted: it takes sets apart.
+    intercepted_binops = frozenset({"*", "**", "+", "-", "%"})
     code_generator_class = _CheckedCodeGenerator
+    captured_text = CapturedText
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
@@ -188,7 +219,9 @@ class HandoutSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         check_operator(operator, left, right)
-        return super().call_binop(context, operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        check_made(result)
+        return result
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Call ``obj`` for a template once its result is known to be short."""
@@ -218,7 +251,28 @@ class HandoutSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(
                 f"joining texts with ~ past {MAX_OUTPUT_CHARS:,} characters"
             )
-        return join(values)
+        text = join(values)
+        check_made(text)
+        return text
+
+    def concat(self, parts: Iterable[str]) -> str:
+        """Join the texts a block, a macro or a ``set`` block captured.
+
+        The joined text is counted in the render's budget before it is made:
+        a block may print a long value many times over.
+        """
+        texts = parts if isinstance(parts, list) else list(parts)
+        spend(sum(map(len, texts)))
+        return "".join(texts)
+
+    def made(self, value: Any) -> Any:
+        """Return a slice, list, tuple or mapping the template's code made.
+
+        It is counted in the render's budget: a loop could keep one on every
+        turn.
+        """
+        check_made(value)
+        return value
 
     def compared(self, value: Any) -> Any:
         """Return a value to compare or hash once it is known to be small enough."""
@@ -305,7 +359,8 @@ def render_markup(
     """
     template = compile_template(source)
     try:
-        return run_within(time_limit, lambda: _bounded(template.generate(context)))
+        with render_budget():
+            return run_within(time_limit, lambda: _bounded(template.generate(context)))
     except RanTooLong as exc:
         raise _ran_too_long(template, time_limit, exc) from None
     except TemplateFailure:
