@@ -130,15 +130,17 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path) -> Non
     engine = create_engine(f"sqlite:///{path}")
     migrate.upgrade(engine, to=revisions()[0])
     with engine.begin() as connection:
-        # In the way of the next migration, which creates the jobs table.
-        connection.execute(text("CREATE TABLE jobs (id INTEGER PRIMARY KEY)"))
+        # In the way of the next migration, after it has made the jobs table:
+        # index names are shared by every table of a SQLite file.
+        connection.execute(text("CREATE INDEX ix_jobs_finished_at ON clients (id)"))
 
     with pytest.raises(MigrationFailed, match="could not update") as failed:
         Database.open(f"sqlite:///{path}")
 
     with engine.connect() as connection:
         assert migrate.current(connection) == revisions()[0]
-        assert "packets" in inspect(connection).get_table_names()
+        tables = inspect(connection).get_table_names()
+        assert "packets" in tables and "jobs" not in tables, "nothing half done"
     engine.dispose()
     [copy] = tmp_path.glob("desk.before-*.sqlite3")
     assert str(copy) in str(failed.value)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -115,22 +115,24 @@ def upgrade(
 
 
 def _run(engine: Engine, to: str) -> None:
-    # A dedicated engine: SQLite migrations switch foreign keys off on their
-    # connection, and that connection must not go back into the app's pool.
+    """Run the migrations up to ``to`` in one transaction.
+
+    A dedicated engine: SQLite migrations switch foreign keys off on their
+    connection, and that connection must not go back into the app's pool.
+    """
     from alembic import command
 
     migration_engine = create_engine(engine.url)
+    sqlite = migration_engine.dialect.name == "sqlite"
+    if sqlite:
+        _transactional_sqlite(migration_engine)
     try:
-        with migration_engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                # A batch table copy with ON DELETE CASCADE would otherwise
-                # delete the children of the table being rebuilt.
-                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        with migration_engine.connect() as connection, connection.begin():
             cfg = config()
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, to)
-            connection.commit()
-            if connection.dialect.name == "sqlite":
+            if sqlite:
+                # Inside the transaction: a failed check undoes the migration.
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if problems:
                     raise RuntimeError(
@@ -138,3 +140,24 @@ def _run(engine: Engine, to: str) -> None:
                     )
     finally:
         migration_engine.dispose()
+
+
+def _transactional_sqlite(migration_engine: Engine) -> None:
+    """Make every migration statement, DDL included, part of one transaction.
+
+    Python's sqlite3 runs CREATE and ALTER outside any transaction unless
+    told otherwise, so a migration failing halfway would leave half a schema
+    behind; this takes over BEGIN, as SQLAlchemy documents for pysqlite.
+    """
+
+    @event.listens_for(migration_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        # Outside a transaction, where SQLite honours it: a batch table copy
+        # with ON DELETE CASCADE would otherwise delete the children of the
+        # table being rebuilt.
+        dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+
+    @event.listens_for(migration_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
