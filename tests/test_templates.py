@@ -365,20 +365,27 @@ def render_on_line_2(text: str) -> str:
     return render_markup("<p>\n" + text + "\n</p>", {"content": {}})
 
 
+def refused_on_line_2(text: str) -> tuple[TemplateSecurityError, int]:
+    """Render ``text`` on line 2, which must be refused; return the refusal
+    and the peak of memory traced while it rendered."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateSecurityError) as caught:
+            render_on_line_2(text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return caught.value, peak
+
+
 @pytest.mark.parametrize("name", BLOW_UPS)
 def test_a_call_past_the_size_bound_is_refused_on_its_line_using_little_memory(
     name: str,
 ) -> None:
-    tracemalloc.start()
-    try:
-        with pytest.raises(TemplateSecurityError) as caught:
-            render_on_line_2(BLOW_UPS[name])
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    refused, peak = refused_on_line_2(BLOW_UPS[name])
 
-    assert caught.value.lineno == 2
-    assert caught.value.message.startswith("not allowed in a template: ")
+    assert refused.lineno == 2
+    assert refused.message.startswith("not allowed in a template: ")
     assert peak < MEMORY_BOUND
 
 
@@ -496,16 +503,10 @@ KEEPERS = {
 def test_a_loop_keeping_fresh_values_is_refused_on_its_line_using_little_memory(
     name: str,
 ) -> None:
-    tracemalloc.start()
-    try:
-        with pytest.raises(TemplateSecurityError) as caught:
-            render_on_line_2(KEEPERS[name])
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    refused, peak = refused_on_line_2(KEEPERS[name])
 
-    assert caught.value.lineno == 2
-    assert caught.value.message == (
+    assert refused.lineno == 2
+    assert refused.message == (
         "not allowed in a template: the template builds more than "
         f"{RENDER_BUDGET // 1_000_000} MB of text and lists in all; "
         "a handout needs far less"
