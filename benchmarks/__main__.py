@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from benchmarks.common import RESULTS, Figure, load, machine, table
+from benchmarks.common import RESULTS, Figure, compile_bytecode, load, machine, table
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     chosen = [b for b in BENCHMARKS if not args.only or b.name in args.only]
+    compile_bytecode()
     outcomes = [run_one(b, args.quick) for b in chosen]
     figures = gather(outcomes)
     write_all(outcomes, figures, args.quick)

@@ -35,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from benchmarks.bench_pdf import paragraphs_for, plain_document
-from benchmarks.common import Figure, save, table
+from benchmarks.common import Figure, compile_bytecode, save, table
 from packetstudio.demo import demo_intakes
 from packetstudio.generators import applicable_types
 from packetstudio.intake import Intake, parse_intake
@@ -222,6 +222,7 @@ def run(packets: int, runs: int, full_packets: int) -> list[Figure]:
 
 
 def main() -> None:
+    compile_bytecode()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--packets", type=int, default=60, metavar="N")
     parser.add_argument("--runs", type=int, default=3, metavar="N")

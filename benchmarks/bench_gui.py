@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.common import Figure, save, table
+from benchmarks.common import Figure, compile_bytecode, save, table
 from packetstudio import pipeline
 from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
@@ -88,6 +88,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    compile_bytecode()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=110)
     parser.add_argument("--runs", type=int, default=3)

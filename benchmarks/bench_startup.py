@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Figure, save, table
+from benchmarks.common import Figure, compile_bytecode, save, table
 from packetstudio.demo import demo_intakes
 from packetstudio.intake import parse_intake
 from packetstudio.store import Database
@@ -213,6 +213,7 @@ def figures_of(measured: Runs, clients: int) -> list[Figure]:
 
 
 def main() -> None:
+    compile_bytecode()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=50_000, metavar="N")
     parser.add_argument("--runs", type=int, default=3, metavar="N")

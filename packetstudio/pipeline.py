@@ -22,14 +22,14 @@ from packetstudio.queue.jobs import (
     PacketResult,
     QueueConfig,
 )
-from packetstudio.store.clients import get_client
+from packetstudio.store.clients import read_client
 from packetstudio.store.database import Database
-from packetstudio.store.settings import load_branding
-from packetstudio.store.templates import current_template
+from packetstudio.store.settings import read_branding
+from packetstudio.store.templates import read_template
 from packetstudio.vocabulary import PacketType
 
 if TYPE_CHECKING:
-    from packetstudio.pdf.render import RenderedHandout
+    from packetstudio.pdf.rendered import RenderedHandout
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,12 @@ def build(
     gym's stored branding, by ``render``: in this thread by default, or in a
     :class:`~packetstudio.pdf.pool.RenderPool` process.
     """
-    client = get_client(db, job.client_id)
+    with db.reading() as connection:  # one snapshot of everything the job uses
+        client = read_client(connection, job.client_id)
+        source, template_version = read_template(connection, job.packet_type)
+        branding = read_branding(connection)
     content = generate(PacketType(job.packet_type), client.intake, as_of=as_of)
     data = content.model_dump(mode="json")
-    source, template_version = current_template(db, job.packet_type)
-    branding = load_branding(db)
     name, day = client.full_name, content.as_of
     if render is None:
         from packetstudio.pdf.render import render_handout

@@ -139,3 +139,43 @@ def test_warming_starts_every_process_before_the_first_render() -> None:
         assert PdfReader(io.BytesIO(handout.pdf)).pages
     finally:
         warmed.close()
+
+
+HAND_OUT_ONE_RENDER = """
+import sys
+from datetime import date
+from packetstudio.pdf.branding import Branding
+from packetstudio.pdf.pool import RenderPool
+from packetstudio.templates.defaults import default_template, sample_content
+from packetstudio.templates.errors import TemplateFailure
+from packetstudio.vocabulary import PacketType
+
+if __name__ == "__main__":
+    pool = RenderPool(1)
+    content = sample_content(PacketType.YOUTH)
+    day = date(2026, 12, 3)
+    template = default_template(PacketType.YOUTH)
+    made = pool("youth", content, template, Branding(), "Maria Lopez", day)
+    assert made.pdf.startswith(b"%PDF") and made.page_count > 1, made
+    try:
+        pool("youth", content, "{{ broken", Branding(), "Maria Lopez", day)
+    except TemplateFailure:
+        pass
+    else:
+        raise AssertionError("a broken template rendered")
+    pool.close()
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] == "reportlab")
+    assert not loaded, loaded
+"""
+
+
+def test_the_process_handing_out_renders_never_loads_reportlab(
+    tmp_path: Path,
+) -> None:
+    """A worker's or the app's own process gets PDFs back without ReportLab."""
+    script = tmp_path / "hand_out.py"
+    script.write_text(HAND_OUT_ONE_RENDER, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

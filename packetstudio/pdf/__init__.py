@@ -11,16 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from packetstudio.pdf.branding import Branding
+from packetstudio.pdf.rendered import RenderedHandout
 
 if TYPE_CHECKING:
-    from packetstudio.pdf.render import RenderedHandout, render_handout
+    from packetstudio.pdf.render import render_handout
 
 __all__ = ["Branding", "RenderedHandout", "render_handout"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("RenderedHandout", "render_handout"):
-        from packetstudio.pdf import render
+    if name == "render_handout":
+        from packetstudio.pdf.render import render_handout
 
-        return getattr(render, name)
+        return render_handout
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,7 +22,7 @@ from packetstudio.pdf.branding import Branding
 from packetstudio.templates.time_limit import TEMPLATE_TIME_LIMIT
 
 if TYPE_CHECKING:
-    from packetstudio.pdf.render import RenderedHandout
+    from packetstudio.pdf.rendered import RenderedHandout
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,17 @@ def _warm_up() -> None:
     from packetstudio.pdf.render import render_handout  # noqa: F401
 
     register_fonts()
+
+
+def _render(*args: Any, **kwargs: Any) -> RenderedHandout:
+    """In a render process: :func:`~packetstudio.pdf.render.render_handout`.
+
+    Imported here, so that the process handing out renders never loads
+    ReportLab itself.
+    """
+    from packetstudio.pdf.render import render_handout
+
+    return render_handout(*args, **kwargs)
 
 
 class RenderPoolBroken(OSError):
@@ -90,12 +101,10 @@ class RenderPool:
         The process stops the template itself once ``time_limit`` has
         passed, so the process stays in the pool for the next render.
         """
-        from packetstudio.pdf.render import render_handout
-
         with self._lock:
             executor = self._executor
         future = executor.submit(
-            render_handout,
+            _render,
             packet_type,
             content,
             template_source,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -25,6 +24,7 @@ from packetstudio.pdf.branding import Branding
 from packetstudio.pdf.document import Furniture, Metadata, build_pdf
 from packetstudio.pdf.fonts import register_fonts
 from packetstudio.pdf.markup import parse_markup
+from packetstudio.pdf.rendered import RenderedHandout
 from packetstudio.pdf.story import build_story
 from packetstudio.pdf.theme import MUTED_HEX, Theme
 from packetstudio.templates.errors import TemplateFailure
@@ -48,14 +48,6 @@ MONTHS = (
     "November",
     "December",
 )
-
-
-@dataclass(frozen=True)
-class RenderedHandout:
-    """A rendered handout: the PDF and how many pages it has."""
-
-    pdf: bytes
-    page_count: int
 
 
 def long_date(day: date) -> str:

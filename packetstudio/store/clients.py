@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from packetstudio.store.database import Database
@@ -191,31 +191,52 @@ def add_intake_version(session: Session, client_id: int, intake: Intake) -> int:
     return version
 
 
+# The client and their newest intake, in one statement built once: every
+# job reads it.
+_CURRENT_CLIENT = (
+    select(
+        Client.full_name,
+        Client.created_at,
+        Client.updated_at,
+        Client.packet_status,
+        IntakeVersion.version,
+        IntakeVersion.data,
+    )
+    .join(IntakeVersion, IntakeVersion.client_id == Client.id)
+    .where(Client.id == bindparam("client_id"))
+    .order_by(IntakeVersion.version.desc())
+    .limit(1)
+)
+
+
 def get_client(db: Database, client_id: int) -> ClientRecord:
     """Return the client with their current intake.
 
     Raises:
         ClientNotFound: if there is no such client.
     """
-    with db.read() as session:
-        client = session.get(Client, client_id)
-        if client is None:
-            raise ClientNotFound(client_id)
-        current = session.scalars(
-            select(IntakeVersion)
-            .where(IntakeVersion.client_id == client_id)
-            .order_by(IntakeVersion.version.desc())
-            .limit(1)
-        ).one()
-        return ClientRecord(
-            id=client.id,
-            full_name=client.full_name,
-            created_at=client.created_at,
-            updated_at=client.updated_at,
-            intake_version=current.version,
-            intake=_stored_intake(current.data),
-            packet_status=client.packet_status,
-        )
+    with db.reading() as connection:
+        return read_client(connection, client_id)
+
+
+def read_client(connection: Connection, client_id: int) -> ClientRecord:
+    """Return the client with their current intake, read through ``connection``.
+
+    Raises:
+        ClientNotFound: if there is no such client.
+    """
+    row = connection.execute(_CURRENT_CLIENT, {"client_id": client_id}).first()
+    if row is None:
+        raise ClientNotFound(client_id)
+    return ClientRecord(
+        id=client_id,
+        full_name=row.full_name,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        intake_version=row.version,
+        intake=_stored_intake(row.data),
+        packet_status=row.packet_status,
+    )
 
 
 def intake_history(db: Database, client_id: int) -> list[tuple[int, datetime, Intake]]:

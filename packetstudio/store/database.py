@@ -10,7 +10,7 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as DriverError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -188,6 +188,19 @@ class Database:
         """
         with self._plain_errors(), self._reader() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """Yield a connection for table queries in one read transaction.
+
+        Cheaper than :meth:`read` where no ORM object is wanted: a job reads
+        its inputs this way, several statements seeing one snapshot.
+
+        Raises:
+            DatabaseError: the file or server failed (see :func:`explain`).
+        """
+        with self._plain_errors(), self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -15,11 +15,13 @@ import base64
 import binascii
 import hashlib
 import io
+import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 
 from packetstudio.paths import user_cache_dir
 from packetstudio.pdf.branding import LOGO_SUFFIXES, Branding
@@ -45,12 +47,20 @@ class SettingError(ValueError):
     """A preference cannot be saved; the message names it and what is allowed."""
 
 
+_PREFIXED = select(Setting.key, Setting.value).where(
+    Setting.key.startswith(bindparam("prefix"))
+)
+
+
 def get_settings(db: Database, prefix: str) -> dict[str, Any]:
     """Return every setting whose key starts with ``prefix``, prefix removed."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.startswith(prefix))
-        ).all()
+    with db.reading() as connection:
+        return read_settings(connection, prefix)
+
+
+def read_settings(connection: Connection, prefix: str) -> dict[str, Any]:
+    """:func:`get_settings`, read through ``connection``."""
+    rows = connection.execute(_PREFIXED, {"prefix": prefix}).all()
     return {key[len(prefix) :]: value for key, value in rows}
 
 
@@ -72,7 +82,28 @@ def load_branding(db: Database) -> Branding:
     is logged and replaced by its default, so handouts keep being made; the
     settings screen shows the problem when it opens.
     """
-    stored = get_settings(db, BRANDING_PREFIX)
+    with db.reading() as connection:
+        return read_branding(connection)
+
+
+def read_branding(connection: Connection) -> Branding:
+    """:func:`load_branding`, read through ``connection``.
+
+    Every job reads the branding; the stored values are parsed (and the logo
+    written out) once for as long as they stay the same.
+    """
+    stored = json.dumps(read_settings(connection, BRANDING_PREFIX), sort_keys=True)
+    cache = user_cache_dir()
+    branding = _branding_from(stored, cache)
+    if branding.logo_path is not None and not branding.logo_path.is_file():
+        _branding_from.cache_clear()  # the logo's file was removed; write it again
+        branding = _branding_from(stored, cache)
+    return branding
+
+
+@lru_cache(maxsize=4)
+def _branding_from(stored_json: str, cache: Path) -> Branding:
+    stored = json.loads(stored_json)
     values: dict[str, Any] = {}
     for name in Branding.field_names():
         if name not in stored:
@@ -88,7 +119,7 @@ def load_branding(db: Database) -> Branding:
     logo = stored.get(LOGO_KEY)
     if isinstance(logo, str):
         try:
-            values["logo_path"] = _logo_file(logo)
+            values["logo_path"] = _logo_file(logo, cache)
         except (OSError, ValueError, binascii.Error) as exc:
             log.warning("The stored logo cannot be used: %s", exc)
     return Branding(**values)
@@ -145,11 +176,11 @@ def logo_png(image: Path) -> str:
     return base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _logo_file(encoded: str) -> Path:
-    """Write the stored logo to the cache folder (once) and return its path."""
+def _logo_file(encoded: str, cache: Path) -> Path:
+    """Write the stored logo to the ``cache`` folder (once); return its path."""
     data = base64.b64decode(encoded, validate=True)
     digest = hashlib.sha256(data).hexdigest()[:20]
-    path = user_cache_dir() / "logos" / f"logo-{digest}.png"
+    path = cache / "logos" / f"logo-{digest}.png"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")

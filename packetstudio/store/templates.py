@@ -12,8 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, func, select
 
 from packetstudio.pdf.branding import Branding
 from packetstudio.store.database import Database
@@ -84,12 +83,27 @@ def current_template(
     db: Database, packet_type: PacketType | str
 ) -> tuple[str, int | None]:
     """Return the template in use and its version (None for the default)."""
+    with db.reading() as connection:
+        return read_template(connection, packet_type)
+
+
+_NEWEST = (
+    select(Template.body, Template.version)
+    .where(Template.packet_type == bindparam("packet_type"))
+    .order_by(Template.version.desc())
+    .limit(1)
+)
+
+
+def read_template(
+    connection: Connection, packet_type: PacketType | str
+) -> tuple[str, int | None]:
+    """:func:`current_template`, read through ``connection``."""
     kind = PacketType(packet_type)
-    with db.read() as session:
-        row = _newest(session, kind)
-        if row is None:
-            return default_template(kind), None
-        return row.body, row.version
+    row = connection.execute(_NEWEST, {"packet_type": kind.value}).first()
+    if row is None:
+        return default_template(kind), None
+    return row.body, row.version
 
 
 def save_template(
@@ -133,15 +147,6 @@ def template_history(
             .order_by(Template.version.desc())
         ).all()
         return [_version(row) for row in rows]
-
-
-def _newest(session: Session, kind: PacketType) -> Template | None:
-    return session.scalars(
-        select(Template)
-        .where(Template.packet_type == kind.value)
-        .order_by(Template.version.desc())
-        .limit(1)
-    ).first()
 
 
 def _store(db: Database, kind: PacketType, body: str, note: str | None) -> int:

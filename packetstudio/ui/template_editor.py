@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from packetstudio.generators import NotApplicable
-from packetstudio.pdf.render import RenderedHandout, render_handout
+from packetstudio.pdf.render import render_handout
+from packetstudio.pdf.rendered import RenderedHandout
 from packetstudio.store.database import Database
 from packetstudio.store.templates import MAX_NOTE, reset_template, save_template
 from packetstudio.templates.defaults import default_template

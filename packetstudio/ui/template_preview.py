@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from packetstudio.generators import generate
-from packetstudio.pdf.render import RenderedHandout, render_handout
+from packetstudio.pdf.render import render_handout
+from packetstudio.pdf.rendered import RenderedHandout
 from packetstudio.store.clients import ClientQuery, get_client, search_clients
 from packetstudio.store.database import Database
 from packetstudio.store.settings import load_branding
