@@ -496,6 +496,16 @@ KEEPERS = {
     "sets taken apart with -": "{% set ns = namespace(kept=[], "
     "keys={}.fromkeys(range(99999))) %}{% for i in range(99999) %}"
     "{% set ns.kept = [ns.kept, ns.keys.keys() - []] %}{% endfor %}",
+    # What these make is mostly the new values inside the list they return:
+    # 100,000 one-item lists, 100,000 pairs, 100,000 pieces of text.
+    "batches of one": "{% set ns = namespace(kept=[]) %}{% for i in range(99) %}"
+    "{% set ns.kept = [ns.kept, range(99999)|batch(1)|list] %}{% endfor %}",
+    "the pairs of a mapping": "{% set ns = namespace(kept=[], "
+    "d={}.fromkeys(range(99999))) %}{% for i in range(99) %}"
+    "{% set ns.kept = [ns.kept, ns.d.items()|list] %}{% endfor %}",
+    "pieces of a split": "{% set ns = namespace(kept=[], text='ab ' * 9999 * 10) %}"
+    "{% for i in range(99) %}"
+    "{% set ns.kept = [ns.kept, ns.text.split()] %}{% endfor %}",
 }
 
 

@@ -48,6 +48,11 @@ MAX_SAME_HASH = 20
 # The values whose length check_made bounds, and those it never counts.
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 _UNCOUNTED = (float, type(None))
+# The values made_size looks inside.
+_NESTING = (list, tuple, dict, set, frozenset)
+# What sys.getrefcount says of a value only the one being walked holds: its
+# slot there, the walk's loop name, and getrefcount's own argument.
+_HELD_ONLY_THERE = 3
 
 _PERCENT_FIELD = re.compile(
     r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)", re.DOTALL
@@ -69,19 +74,14 @@ def check_size(what: str, size: int) -> None:
         )
 
 
-# FIXME(templates): the budget counts what a value takes itself, not the new
-# values inside it: range(99999)|batch(1)|list counts as one list of 0.8 MB
-# but makes 100,000 one-item lists besides (10 MB), and items()|list a new
-# pair for every item. A loop that keeps such values can hold about ten
-# times the render's budget, some 100 MB, before the render is refused.
 def check_made(value: Any) -> None:
     """Refuse what a call made if it is too long; count it in the render's budget.
 
     This catches the calls whose result is not worked out beforehand: they
     make a text at most a few times longer than the ones they were given.
-    The budget counts the bytes the value itself takes, as the values a list
-    holds are counted where the template made them; a number of a machine
-    word counts nothing, so that a counter in a loop never spends it.
+    The budget counts the bytes of the value and of the new values inside
+    it (:func:`made_size`); a number of a machine word counts nothing, so
+    that a counter in a loop never spends it.
     """
     if isinstance(value, _SIZED):
         if len(value) > MAX_OUTPUT_CHARS:
@@ -96,7 +96,38 @@ def check_made(value: Any) -> None:
             return
     elif isinstance(value, _UNCOUNTED):
         return
-    spend(sys.getsizeof(value))
+    spend(made_size(value))
+
+
+def made_size(value: Any) -> int:
+    """Return the bytes ``value`` takes, with the values only it holds.
+
+    A value inside that nothing else refers to was made with it, as the
+    one-item lists of ``batch(1)``, the pairs of ``items()`` and the pieces
+    of ``split()`` are; one that something else refers to already existed
+    and was counted where it was made, or is one of Python's shared
+    constants. Nesting deeper than MAX_NESTING is not walked.
+    """
+    size = sys.getsizeof(value)
+    level = [value] if isinstance(value, _NESTING) else []
+    for _ in range(MAX_NESTING):
+        below = []
+        for holder in level:
+            items = (
+                chain(holder.keys(), holder.values())
+                if isinstance(holder, dict)
+                else holder
+            )
+            for item in items:
+                if sys.getrefcount(item) > _HELD_ONLY_THERE:
+                    continue
+                size += sys.getsizeof(item)
+                if isinstance(item, _NESTING):
+                    below.append(item)
+        if not below:
+            break
+        level = below
+    return size
 
 
 def check_printable(doing: str, *values: Any) -> None:

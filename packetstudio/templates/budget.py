@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from jinja2.exceptions import SecurityError
 
 # The bytes of values one render may build. The default templates build at
-# most 19 kB in a render of the examples; built inside a macro, as an edited
+# most 15 kB in a render of the examples; built inside a macro, as an edited
 # template might be, the largest builds 360 kB. This leaves 28 times that,
 # and room for a value at the bound of one call (MAX_OUTPUT_CHARS, 4 MB of
 # text) and a copy of it, without which that bound would mean nothing.
