@@ -5,7 +5,7 @@ the next) and writes benchmarks/results/<name>.json; this command gathers
 them. Every figure stands beside a baseline measured in the same run, with
 their ratio, the target and whether it was met. See docs/performance.md.
 
-    python -m benchmarks                  # everything, about 10 minutes
+    python -m benchmarks                  # everything, about 7 minutes
     python -m benchmarks --quick          # smaller batches, fewer runs
     python -m benchmarks --only queue --only pdf
 """
@@ -63,8 +63,8 @@ BENCHMARKS = (
     Benchmark(
         "end_to_end",
         "end to end with the real worker",
-        ("--packets", "60", "--runs", "3", "--full-packets", "1000"),
-        ("--packets", "30", "--runs", "1", "--full-packets", "0"),
+        ("--packets", "1000", "--runs", "3"),
+        ("--packets", "250", "--runs", "1"),
     ),
 )
 

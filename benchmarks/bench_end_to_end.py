@@ -12,10 +12,9 @@ counts as the PDFs just made (counted in the PDFs), built one after another
 in one fresh process, with bench_pdf's plain document. Targets: 1 worker
 within 2x the baseline; 2 workers at least 1.6x as fast as 1. The same
 documents built by two processes at once show what the second core was
-worth while the full-size batch ran (other programs may be using it).
+worth while the batch ran (other programs may be using it).
 
-    python -m benchmarks.bench_end_to_end [--packets 60] [--runs 3]
-        [--full-packets 1000]
+    python -m benchmarks.bench_end_to_end [--packets 1000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -175,24 +174,24 @@ class Batch:
                 ">= 1.6x",
             ),
         ]
-        if self.plain_two:
-            figures.append(
-                Figure(
-                    f"plain, 2 processes vs 1, {label}",
-                    "/s",
-                    self.packets / statistics.median(self.plain_two),
-                    self.packets / plain,
-                    "1 process, documents/s",
-                    note="what a second core was worth during this run",
-                )
+        figures.append(
+            Figure(
+                f"plain, 2 processes vs 1, {label}",
+                "/s",
+                self.packets / statistics.median(self.plain_two),
+                self.packets / plain,
+                "1 process, documents/s",
+                note="what a second core was worth during this run",
             )
+        )
         return figures
 
 
-def measure(packets: int, runs: int, folder: Path, capacity: bool) -> Batch:
-    """Time 1 worker, 2 workers and the baseline, ``runs`` times in turn.
+def measure(packets: int, runs: int, folder: Path) -> Batch:
+    """Time 1 worker, 2 workers and the baselines, ``runs`` times in turn.
 
-    With ``capacity``, also the baseline built by two processes at once.
+    The baselines are the plain documents built by one process, and by two
+    processes at once: what a second core was worth at the time.
     """
     template = template_database(folder, packets)
     batch = Batch()
@@ -207,38 +206,26 @@ def measure(packets: int, runs: int, folder: Path, capacity: bool) -> Batch:
                 batch.packets, batch.pages = len(pages), sum(pages)
             made.unlink()
         batch.plain.append(plain_run(paragraphs, folder))
-        if capacity:
-            batch.plain_two.append(plain_run(paragraphs, folder, processes=2))
+        batch.plain_two.append(plain_run(paragraphs, folder, processes=2))
     return batch
 
 
-def run(packets: int, runs: int, full_packets: int) -> list[Figure]:
-    """Measure the batch ``runs`` times, and a full-size batch once."""
+def run(packets: int, runs: int) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
-        figures = measure(packets, runs, Path(folder), False).figures()
-        if full_packets:
-            figures += measure(full_packets, 1, Path(folder), True).figures()
-    return figures
+        return measure(packets, runs, Path(folder)).figures()
 
 
 def main() -> None:
     compile_bytecode()
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--packets", type=int, default=60, metavar="N")
+    parser.add_argument("--packets", type=int, default=1000, metavar="N")
     parser.add_argument("--runs", type=int, default=3, metavar="N")
-    parser.add_argument(
-        "--full-packets",
-        type=int,
-        default=1000,
-        metavar="N",
-        help="also one run of about N packets (0: none)",
-    )
     parser.add_argument("--plain", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plain is not None:
         build_plain(args.plain)
         return
-    figures = run(args.packets, args.runs, args.full_packets)
+    figures = run(args.packets, args.runs)
     print(table("End to end: enqueue to every PDF stored", figures))
     print(f"\nwritten to {save('end_to_end', figures)}")
 
