@@ -8,10 +8,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
 from functools import partial
+from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
 
 import pytest
@@ -70,12 +72,54 @@ def test_a_template_error_in_a_process_comes_back_with_its_line(
     assert caught.value.lineno is not None
 
 
-def test_a_dead_render_process_is_replaced(pool: RenderPool) -> None:
+def test_a_render_process_that_died_idle_is_replaced(pool: RenderPool) -> None:
     pool(*arguments())  # type: ignore[arg-type]
-    for process in list(pool._executor._processes.values()):
-        os.kill(process.pid, signal.SIGKILL)
-    with pytest.raises(RenderPoolBroken):
-        pool(*arguments())  # type: ignore[arg-type]
+    dead = pool.pids()
+    for pid in dead:
+        os.kill(pid, signal.SIGKILL)
+    sentinels = [r.process.sentinel for r in pool._slots if r is not None]
+    assert len(connection_wait(sentinels, timeout=15)) == len(dead)
+
+    # Its death is usually noticed before the next render is sent to it; if
+    # not, that one render fails as broken, and the queue retries it.
+    try:
+        first = pool(*arguments())  # type: ignore[arg-type]
+    except RenderPoolBroken:
+        first = pool(*arguments())  # type: ignore[arg-type]
+    assert first.page_count > 0
+    assert not set(dead) & set(pool.pids())
+
+
+# Ten billion turns of an empty loop: runs until its process is killed.
+ENDLESS = (
+    "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"
+)
+
+
+def test_a_render_process_dying_mid_render_fails_that_render_only(
+    pool: RenderPool,
+) -> None:
+    failed: list[BaseException] = []
+
+    def render_endlessly() -> None:
+        try:
+            pool(*arguments(ENDLESS), time_limit=60)  # type: ignore[arg-type]
+        except BaseException as exc:
+            failed.append(exc)
+
+    rendering = threading.Thread(target=render_endlessly)
+    rendering.start()
+    deadline = time.monotonic() + 30
+    while not pool._busy and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the endless render has its process
+    time.sleep(0.3)  # and has sent it the render
+    busy = [renderer.process.pid for renderer in pool._busy]
+    assert busy
+    for pid in busy:
+        os.kill(pid, signal.SIGKILL)
+    rendering.join(30)
+
+    assert [type(exc) for exc in failed] == [RenderPoolBroken]
     assert pool(*arguments()).page_count > 0  # type: ignore[arg-type]
 
 
@@ -94,8 +138,8 @@ def test_render_processes_exit_when_their_worker_is_killed(tmp_path: Path) -> No
         "import sys, time\n"
         "from packetstudio.pdf.pool import RenderPool\n"
         "pool = RenderPool(1)\n"
-        "pool._executor.submit(time.sleep, 0).result()\n"
-        "print(*[p.pid for p in pool._executor._processes.values()], flush=True)\n"
+        "pool.warm()\n"
+        "print(*pool.pids(), flush=True)\n"
         "time.sleep(60)\n"
     )
     with subprocess.Popen(
@@ -179,3 +223,21 @@ def test_the_process_handing_out_renders_never_loads_reportlab(
         [sys.executable, str(script)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_resizing_stops_the_processes_beyond_the_new_size() -> None:
+    resized = RenderPool(2)
+    try:
+        resized.warm()
+        assert len(resized.pids()) == 2
+        resized.resize(1)
+        assert len(resized.pids()) == 1
+        assert resized(*arguments()).page_count > 0  # type: ignore[arg-type]
+        resized.resize(3)
+        resized.warm()
+        assert len(resized.pids()) == 3
+    finally:
+        resized.close()
+    assert resized.pids() == []
+    with pytest.raises(RenderPoolBroken, match="stopped"):
+        resized(*arguments())  # type: ignore[arg-type]
