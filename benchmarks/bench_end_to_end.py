@@ -155,6 +155,18 @@ class Batch:
     plain: list[float] = field(default_factory=list)
     plain_two: list[float] = field(default_factory=list)
 
+    def runs(self) -> dict[str, list[float]]:
+        """Every run's seconds, rounded, by what ran."""
+        return {
+            name: [round(s, 2) for s in seconds]
+            for name, seconds in (
+                ("1 worker", self.one_worker),
+                ("2 workers", self.two_workers),
+                ("plain, 1 process", self.plain),
+                ("plain, 2 processes", self.plain_two),
+            )
+        }
+
     def figures(self) -> list[Figure]:
         one = statistics.median(self.one_worker)
         two = statistics.median(self.two_workers)
@@ -210,9 +222,9 @@ def measure(packets: int, runs: int, folder: Path) -> Batch:
     return batch
 
 
-def run(packets: int, runs: int) -> list[Figure]:
+def run(packets: int, runs: int) -> Batch:
     with tempfile.TemporaryDirectory() as folder:
-        return measure(packets, runs, Path(folder)).figures()
+        return measure(packets, runs, Path(folder))
 
 
 def main() -> None:
@@ -225,9 +237,13 @@ def main() -> None:
     if args.plain is not None:
         build_plain(args.plain)
         return
-    figures = run(args.packets, args.runs)
+    batch = run(args.packets, args.runs)
+    figures = batch.figures()
     print(table("End to end: enqueue to every PDF stored", figures))
-    print(f"\nwritten to {save('end_to_end', figures)}")
+    runs = batch.runs()
+    for name, seconds in runs.items():
+        print(f"every run, {name}: {seconds} s")
+    print(f"\nwritten to {save('end_to_end', figures, runs_s=runs)}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -38,7 +39,9 @@ class FirstPaint(QObject):
     ``wanted`` says whether a painted widget is the one waited for.
     """
 
-    def __init__(self, wanted: object, then: object) -> None:
+    def __init__(
+        self, wanted: Callable[[QObject], bool], then: Callable[[], None]
+    ) -> None:
         super().__init__()
         self._wanted = wanted
         self._then = then
@@ -48,11 +51,11 @@ class FirstPaint(QObject):
         if (
             not self._done
             and event.type() == QEvent.Type.Paint
-            and self._wanted(watched)  # type: ignore[operator]
+            and self._wanted(watched)
         ):
             self._done = True
             # After this paint has finished, not while it is running.
-            QTimer.singleShot(0, self._then)  # type: ignore[arg-type]
+            QTimer.singleShot(0, self._then)
         return False
 
 
