@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -27,6 +30,7 @@ from packetstudio.clientcsv import load_saved_mapping
 from packetstudio.intake import KG_PER_LB, parse_intake
 from packetstudio.store import Database
 from packetstudio.store.clients import add_client, current_intakes, intake_history
+from packetstudio.ui import import_wizard
 from packetstudio.ui.import_wizard import ImportWizard, export_clients_csv
 from tests.conftest import example
 
@@ -75,8 +79,10 @@ def find(parent: QWidget, kind: type[Any], name: str) -> Any:
     return widget
 
 
-def press(qtbot: Any, wizard: QWizard, button: QWizard.WizardButton) -> None:
+def press(qtbot: Any, wizard: ImportWizard, button: QWizard.WizardButton) -> None:
+    """Click ``button``, then wait for what it started off the GUI thread."""
     qtbot.mouseClick(wizard.button(button), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=30_000)
 
 
 def choose_file(
@@ -97,6 +103,12 @@ def combo_for(wizard: ImportWizard, header: str) -> QComboBox:
         if table.item(row, 0).text() == header:
             return find(wizard, QComboBox, f"mapping_combo_{row}")
     raise AssertionError(f"no column {header!r}")
+
+
+def weight_in_lb(wizard: ImportWizard) -> None:
+    """Say that the form's "Wt" column gives the weight in pounds."""
+    combo = combo_for(wizard, "Wt")
+    combo.setCurrentIndex(combo.findData("weight_lb"))
 
 
 def preview_rows(wizard: ImportWizard) -> dict[int, tuple[str, str]]:
@@ -165,9 +177,7 @@ def test_the_corrected_mapping_is_offered_next_time(
 ) -> None:
     choose_file(qtbot, wizard, form, monkeypatch)
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
-    combo_for(wizard, "Wt").setCurrentIndex(
-        combo_for(wizard, "Wt").findData("weight_lb")
-    )
+    weight_in_lb(wizard)
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
     press(qtbot, wizard, QWizard.WizardButton.CommitButton)
     saved = load_saved_mapping(sqlite_db)
@@ -192,9 +202,7 @@ def test_duplicates_can_all_be_updated(
     maria = add_client(sqlite_db, parse_intake(example("general")))
     choose_file(qtbot, wizard, form, monkeypatch)
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
-    combo_for(wizard, "Wt").setCurrentIndex(
-        combo_for(wizard, "Wt").findData("weight_lb")
-    )
+    weight_in_lb(wizard)
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
     assert preview_rows(wizard)[4][0] == f"Skip (already client {maria})"
 
@@ -253,3 +261,63 @@ def test_cancelling_the_export_dialog_writes_nothing(
     parent = QWidget()
     qtbot.addWidget(parent)
     assert export_clients_csv(parent, sqlite_db) is None
+
+
+def test_checking_and_importing_run_off_the_gui_thread_behind_a_progress_window(
+    qtbot: Any,
+    wizard: ImportWizard,
+    form: Path,
+    sqlite_db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window stays live while a big file is checked and imported."""
+    ran_on: dict[str, threading.Thread] = {}
+    release = threading.Event()
+
+    def held(name: str, work: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            ran_on[name] = threading.current_thread()
+            assert release.wait(30), "the test never let the work go on"
+            return work(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(
+        import_wizard, "plan_import", held("plan", import_wizard.plan_import)
+    )
+    monkeypatch.setattr(
+        import_wizard, "apply_import", held("apply", import_wizard.apply_import)
+    )
+    choose_file(qtbot, wizard, form, monkeypatch)
+    press(qtbot, wizard, QWizard.WizardButton.NextButton)
+    weight_in_lb(wizard)
+
+    for button, page in (
+        (QWizard.WizardButton.NextButton, wizard.preview_page),
+        (QWizard.WizardButton.CommitButton, wizard.result_page),
+    ):
+        release.clear()
+        qtbot.mouseClick(wizard.button(button), Qt.MouseButton.LeftButton)
+        # The GUI thread goes on: the progress window shows while work waits.
+        qtbot.waitUntil(
+            lambda: any(
+                isinstance(w, QProgressDialog) and w.isVisible()
+                for w in QApplication.topLevelWidgets()
+            ),
+            timeout=10_000,
+        )
+        assert wizard.busy and not wizard.isEnabled()
+        wizard.reject()  # closing now would leave half an import
+        assert wizard.isVisible()
+        release.set()
+        qtbot.waitUntil(lambda p=page: wizard.currentPage() is p, timeout=30_000)
+        assert wizard.isEnabled()
+
+    assert {name: t is threading.main_thread() for name, t in ran_on.items()} == {
+        "plan": False,
+        "apply": False,
+    }
+    assert {name for _, name, _ in current_intakes(sqlite_db)} == {
+        "Ana Silva",
+        "Maria Lopez",
+    }

@@ -10,13 +10,14 @@ database for the next import.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -63,6 +65,7 @@ from packetstudio.clientcsv.answers import DateOrder
 from packetstudio.clientcsv.reading import describe_format
 from packetstudio.clientcsv.targets import IGNORE, TARGETS, target_label
 from packetstudio.store.database import Database
+from packetstudio.ui.background import Background
 from packetstudio.ui.intake_widgets import muted_label
 from packetstudio.ui.labels import error_colour, ok_colour
 from packetstudio.ui.messages import show_error, show_info
@@ -79,6 +82,10 @@ DEFAULTABLE: tuple[tuple[str, type[StrEnum]], ...] = (
     ("goal", Goal),
     ("activity_level", ActivityLevel),
 )
+
+
+# Planning or importing that takes longer than this shows a progress window.
+PROGRESS_AFTER_MS = 400
 
 
 @contextmanager
@@ -137,6 +144,10 @@ class ImportWizard(QWizard):
         self.plan: ImportPlan | None = None
         self.outcome: ImportResult | None = None
         self.report: Path | None = None
+        # Planning and importing run here, off the GUI thread.
+        self.background = Background(self)
+        self.busy = False
+        self._progress: QProgressDialog | None = None
         self.setObjectName("import_wizard")
         self.setWindowTitle("Import clients from CSV")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -154,6 +165,62 @@ class ImportWizard(QWizard):
         ):
             self.addPage(page)
         self.resize(900, 620)
+
+    def work_then_next(
+        self,
+        doing: str,
+        work: Callable[[], Any],
+        done: Callable[[Any], bool],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Run ``work`` off the GUI thread, then go on to the next page.
+
+        ``done`` gets the result on the GUI thread and says whether to go
+        on; ``failed`` gets what ``work`` raised. Meanwhile a progress
+        window says what is happening (after a moment, so that quick work
+        does not flash one) and the wizard takes no clicks.
+        """
+        self.busy = True
+        self.setEnabled(False)
+        progress = QProgressDialog(doing, "", 0, 0, self)
+        progress.setObjectName("import_progress")
+        progress.setWindowTitle(self.windowTitle())
+        progress.setCancelButton(None)  # half an import cannot be undone
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.reset()  # not shown until the timer below says so
+        self._progress = progress
+        QTimer.singleShot(PROGRESS_AFTER_MS, self._show_progress)
+
+        def finish() -> None:
+            self.busy = False
+            self._progress = None
+            progress.close()
+            progress.deleteLater()
+            self.setEnabled(True)
+
+        def succeeded(result: Any) -> None:
+            finish()
+            if done(result):
+                self.next()
+
+        def failed_with(exc: BaseException) -> None:
+            finish()
+            failed(exc)
+
+        self.background.run(work, succeeded, failed_with)
+
+    @Slot()
+    def _show_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.show()
+
+    def done(self, result: int) -> None:
+        """Close, unless planning or importing is still running."""
+        if self.busy:
+            return
+        self.background.stop()
+        super().done(result)
 
     def folder(self) -> str:
         """Return the folder the file dialog opens in."""
@@ -246,6 +313,7 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
+        self._planned = False  # the plan is made; the wizard may go on
         self._shown: CsvTable | None = None
         self.combos: list[QComboBox] = []
         self.setObjectName("import_mapping_page")
@@ -379,21 +447,30 @@ class MappingPage(QWizardPage):
         self.missing.setStyleSheet(f"color: {error_colour().name()};")
 
     def validatePage(self) -> bool:
-        """Plan the import with this mapping; stay here if that fails."""
-        table = self.owner.table
+        """Plan the import with this mapping, off the GUI thread.
+
+        Returns False while planning runs; once the plan is made the wizard
+        goes on by itself, and this returns True for it.
+        """
+        if self._planned:
+            self._planned = False
+            return True
+        owner = self.owner
+        table, mapping = owner.table, self.mapping()
         assert table is not None
-        # FIXME(import): planning and importing run on the GUI thread behind a
-        # wait cursor, about 3 s for 5,000 rows here; move them to the
-        # runner's thread pool with a progress bar for bigger files.
-        try:
-            with _busy():
-                self.owner.plan = plan_import(
-                    self.owner.db, table, self.mapping(), today=self.owner.today
-                )
-        except Exception as exc:  # shown to the user, with details for bugs
-            show_error(self, "Cannot check the rows", exc)
-            return False
-        return True
+
+        def planned(plan: ImportPlan) -> bool:
+            owner.plan = plan
+            self._planned = True
+            return True
+
+        owner.work_then_next(
+            f"Checking {len(table.rows):,} rows...",
+            lambda: plan_import(owner.db, table, mapping, today=owner.today),
+            planned,
+            lambda exc: show_error(self, "Cannot check the rows", exc),
+        )
+        return False
 
 
 def _target_combo(current: str) -> QComboBox:
@@ -436,6 +513,7 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
+        self._imported = False  # the import ran; the wizard may go on
         self.choices: dict[int, QComboBox] = {}
         self.setObjectName("import_preview_page")
         self.setTitle("Check the rows")
@@ -552,27 +630,45 @@ class PreviewPage(QWizardPage):
         return {n: DuplicateChoice(c.currentData()) for n, c in self.choices.items()}
 
     def validatePage(self) -> bool:
-        """Write the report, import, and save the mapping; stay on failure."""
+        """Write the report, import, and save the mapping, off the GUI thread.
+
+        Returns False while the import runs; once it has, the wizard goes on
+        by itself, and this returns True for it. On failure it stays here.
+        """
+        if self._imported:
+            self._imported = False
+            return True
         owner = self.owner
         plan = owner.plan
         assert plan is not None and owner.source is not None
-        report = default_report_path(owner.source)
-        try:
-            with _busy():
-                if plan.count(RowStatus.INVALID):
-                    write_report(plan, report)
-                    owner.report = report
-                owner.outcome = apply_import(owner.db, plan, self.decisions())
-                remember_mapping(owner.db, plan.mapping)
-        except ImportConflict as exc:
-            show_info(self, "Nothing was imported", str(exc))
-            return False
-        except Exception as exc:  # shown to the user, with details for bugs
-            show_error(self, "The import failed", exc)
-            return False
-        result = owner.outcome
-        owner.imported.emit(len(result.created), len(result.updated))
-        return True
+        report = (
+            default_report_path(owner.source) if plan.count(RowStatus.INVALID) else None
+        )
+        decisions = self.decisions()
+
+        def run() -> ImportResult:
+            if report is not None:
+                write_report(plan, report)
+            outcome = apply_import(owner.db, plan, decisions)
+            remember_mapping(owner.db, plan.mapping)
+            return outcome
+
+        def imported(outcome: ImportResult) -> bool:
+            owner.report, owner.outcome = report, outcome
+            owner.imported.emit(len(outcome.created), len(outcome.updated))
+            self._imported = True
+            return True
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ImportConflict):
+                show_info(self, "Nothing was imported", str(exc))
+            else:
+                show_error(self, "The import failed", exc)
+
+        owner.work_then_next(
+            f"Importing {_count(len(plan.rows), 'row')}...", run, imported, failed
+        )
+        return False
 
 
 def _status_text(row: PlannedRow) -> str:
