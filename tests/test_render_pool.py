@@ -77,7 +77,7 @@ def test_a_render_process_that_died_idle_is_replaced(pool: RenderPool) -> None:
     dead = pool.pids()
     for pid in dead:
         os.kill(pid, signal.SIGKILL)
-    sentinels = [r.process.sentinel for r in pool._slots if r is not None]
+    sentinels = [r.process.sentinel for r in pool._renderers if r is not None]
     assert len(connection_wait(sentinels, timeout=15)) == len(dead)
 
     # Its death is usually noticed before the next render is sent to it; if
@@ -110,10 +110,10 @@ def test_a_render_process_dying_mid_render_fails_that_render_only(
     rendering = threading.Thread(target=render_endlessly)
     rendering.start()
     deadline = time.monotonic() + 30
-    while not pool._busy and time.monotonic() < deadline:
+    while not pool._jobs and time.monotonic() < deadline:
         time.sleep(0.05)  # until the endless render has its process
     time.sleep(0.3)  # and has sent it the render
-    busy = [renderer.process.pid for renderer in pool._busy]
+    busy = [renderer.process.pid for renderer in pool._jobs]
     assert busy
     for pid in busy:
         os.kill(pid, signal.SIGKILL)
@@ -241,3 +241,29 @@ def test_resizing_stops_the_processes_beyond_the_new_size() -> None:
     assert resized.pids() == []
     with pytest.raises(RenderPoolBroken, match="stopped"):
         resized(*arguments())  # type: ignore[arg-type]
+
+
+def test_threads_sharing_one_process_each_get_their_own_handout() -> None:
+    """A process holds the next job while it renders one; answers stay in line."""
+    shared = RenderPool(1)
+    names = [f"Client {letter}" for letter in "ABCDEFGH"]
+    made: dict[str, str] = {}
+
+    def render_for(name: str) -> None:
+        packet_type, content, source, branding, _, day = arguments()
+        handout = shared(packet_type, content, source, branding, name, day)  # type: ignore[arg-type]
+        made[name] = PdfReader(io.BytesIO(handout.pdf)).pages[0].extract_text()
+
+    try:
+        threads = [threading.Thread(target=render_for, args=(n,)) for n in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert len(shared.pids()) == 1
+    finally:
+        shared.close()
+    assert sorted(made) == names
+    for name, text in made.items():
+        others = [other for other in names if other != name]
+        assert name in text and not any(other in text for other in others)
