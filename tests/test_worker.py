@@ -64,6 +64,26 @@ def test_the_worker_makes_every_queued_packet_and_stops_when_empty(
     assert (client_id, "performance") not in plan.requests
 
 
+def test_threads_waiting_for_more_work_see_the_last_job_end_at_once(
+    db: Database, client_id: int
+) -> None:
+    """With the queue empty, a thread that was waiting does not wait out its
+    idle time, or the leases of the jobs still running (ten minutes each
+    here), before the worker can stop."""
+    jobs.enqueue(db, [(client_id, "nutrition"), (client_id, "workout")])
+    long_leases = QueueConfig(backoff_s=0.05, jitter=0.0, lease_s=600)
+    worker = Worker(db, threads=3, config=long_leases, idle_s=600)
+    running = threading.Thread(
+        target=worker.run, kwargs={"until_empty": True}, daemon=True
+    )
+
+    running.start()
+    running.join(120)
+
+    assert not running.is_alive()
+    assert worker.stats.ready == 2
+
+
 def test_transient_failures_succeed_within_three_attempts_with_growing_delays(
     db: Database, client_id: int
 ) -> None:

@@ -191,12 +191,21 @@ class Worker:
         self.stats = WorkerStats()
         self._process = process
         self._stop = threading.Event()
+        # Notified when a job ends or the worker stops, so that threads
+        # waiting for more work look again at once.
+        self._changed = threading.Condition()
         self._stats_lock = threading.Lock()
         self._keeper = LeaseKeeper(db, config)
 
     def stop(self) -> None:
         """Ask the worker to stop claiming jobs; safe from a signal handler."""
         self._stop.set()
+        # Not from a signal handler that interrupted a thread holding it.
+        if self._changed.acquire(blocking=False):
+            try:
+                self._changed.notify_all()
+            finally:
+                self._changed.release()
 
     def run(self, *, until_empty: bool = False) -> WorkerStats:
         """Work until :meth:`stop`, or with ``until_empty`` until no job is left.
@@ -249,6 +258,8 @@ class Worker:
             if outcome is not None:
                 with self._stats_lock:
                     self.stats.count(outcome[1])
+                with self._changed:
+                    self._changed.notify_all()
                 continue
             if until_empty and not self._wait_for_more():
                 return
@@ -264,5 +275,7 @@ class Worker:
         if next_due is not None:
             until_due = (next_due - datetime.now(UTC)).total_seconds()
             wait = min(self.idle_s, max(0.01, until_due))
-        self._stop.wait(wait)
+        with self._changed:
+            if not self._stop.is_set():
+                self._changed.wait(wait)  # or until another thread ends a job
         return True
