@@ -55,7 +55,7 @@ def one_batch(folder: Path, clients: int) -> tuple[float, float, int]:
         threads=job_threads(2, pool.processes),  # as the app does
         config=QueueConfig(lease_s=30),
         poll_ms=200,
-        process=partial(pipeline.process, render=pool),
+        process=partial(pipeline.process, make=pool.make),
     )
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
     collector = GuiThreadCollector()  # as the app does

@@ -720,7 +720,7 @@ def _worker(args: argparse.Namespace) -> int:
         db,
         threads=job_threads(args.threads, processes),
         config=queue_config_from_env(),
-        process=process if pool is None else partial(process, render=pool),
+        process=process if pool is None else partial(process, make=pool.make),
     )
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:

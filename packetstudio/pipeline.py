@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from packetstudio.generators import GENERATOR_VERSION, generate
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import (
@@ -22,51 +21,48 @@ from packetstudio.queue.jobs import (
     PacketResult,
     QueueConfig,
 )
-from packetstudio.store.clients import read_client
+from packetstudio.store.clients import read_stored_intake
 from packetstudio.store.database import Database
 from packetstudio.store.settings import read_branding
 from packetstudio.store.templates import read_template
-from packetstudio.vocabulary import PacketType
 
 if TYPE_CHECKING:
-    from packetstudio.pdf.rendered import RenderedHandout
+    from packetstudio.making import MadePacket
 
 log = logging.getLogger(__name__)
 
-# render_handout's signature; a RenderPool renders the same in a process.
-Render = Callable[..., "RenderedHandout"]
+# make_packet's signature; a RenderPool's ``make`` runs it in a process.
+Make = Callable[..., "MadePacket"]
 
 
 def build(
     db: Database,
     job: ClaimedJob,
     as_of: date | None = None,
-    render: Render | None = None,
+    make: Make | None = None,
 ) -> PacketResult:
     """Make the packet for ``job`` from the client's current intake.
 
-    The handout is rendered with the packet type's current template and the
-    gym's stored branding, by ``render``: in this thread by default, or in a
-    :class:`~packetstudio.pdf.pool.RenderPool` process.
+    The content is generated and the handout rendered, with the packet
+    type's current template and the gym's stored branding, by ``make``: in
+    this thread by default, or in a :class:`~packetstudio.pdf.pool.RenderPool`
+    process.
     """
     with db.reading() as connection:  # one snapshot of everything the job uses
-        client = read_client(connection, job.client_id)
+        client = read_stored_intake(connection, job.client_id)
         source, template_version = read_template(connection, job.packet_type)
         branding = read_branding(connection)
-    content = generate(PacketType(job.packet_type), client.intake, as_of=as_of)
-    data = content.model_dump(mode="json")
-    name, day = client.full_name, content.as_of
-    if render is None:
-        from packetstudio.pdf.render import render_handout
+    if make is None:
+        from packetstudio.making import make_packet
 
-        render = render_handout
-    handout = render(job.packet_type, data, source, branding, name, day)
+        make = make_packet
+    made = make(job.packet_type, client.data, source, branding, client.full_name, as_of)
     return PacketResult(
-        content=data,
-        intake_version=client.intake_version,
-        generator_version=GENERATOR_VERSION,
-        pdf=handout.pdf,
-        page_count=handout.page_count,
+        content=made.content,
+        intake_version=client.version,
+        generator_version=made.generator_version,
+        pdf=made.pdf,
+        page_count=made.page_count,
         template_version=template_version,
     )
 
@@ -75,7 +71,7 @@ def process(
     db: Database,
     job: ClaimedJob,
     config: QueueConfig = QueueConfig(),
-    render: Render | None = None,
+    make: Make | None = None,
 ) -> JobStatus:
     """Carry out a claimed job and record its outcome; return the job's new status.
 
@@ -84,7 +80,7 @@ def process(
     which case nothing was stored.
     """
     try:
-        result = build(db, job, render=render)
+        result = build(db, job, make=make)
         jobs.finish(db, job, result)
         return JobStatus.READY
     except LeaseLost:

@@ -1,10 +1,11 @@
-"""Rendering in worker processes: same handouts, errors carried back, recovery."""
+"""Making packets in worker processes: same packets, errors carried back, recovery."""
 
 from __future__ import annotations
 
 import io
 import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -20,12 +21,14 @@ import pytest
 from pypdf import PdfReader
 
 from packetstudio import pipeline
-from packetstudio.generators import generate
+from packetstudio.generators import NotApplicable, generate
 from packetstudio.intake import parse_intake
+from packetstudio.making import make_packet
 from packetstudio.pdf.branding import Branding
-from packetstudio.pdf.pool import RenderPool, RenderPoolBroken
+from packetstudio.pdf.pool import RenderPool, RenderPoolBroken, _portable
 from packetstudio.pdf.render import render_handout
 from packetstudio.queue import jobs
+from packetstudio.queue.errors import classify
 from packetstudio.queue.jobs import JobStatus
 from packetstudio.queue.worker import Worker
 from packetstudio.store import Database
@@ -123,12 +126,88 @@ def test_a_render_process_dying_mid_render_fails_that_render_only(
     assert pool(*arguments()).page_count > 0  # type: ignore[arg-type]
 
 
+def make_arguments(packet_type: str, who: str = "general") -> tuple[object, ...]:
+    intake = parse_intake(example(who)).to_json_dict()
+    source = default_template(PacketType(packet_type))
+    return (packet_type, intake, source, Branding(), "Maria Lopez", DAY)
+
+
+def test_a_pool_makes_the_same_packet_as_the_thread(pool: RenderPool) -> None:
+    here = make_packet(*make_arguments("nutrition"))  # type: ignore[arg-type]
+    there = pool.make(*make_arguments("nutrition"))  # type: ignore[arg-type]
+
+    assert there.content == here.content
+    assert there.generator_version == here.generator_version
+    assert there.page_count == here.page_count
+    assert PdfReader(io.BytesIO(there.pdf)).pages[0].extract_text() == (
+        PdfReader(io.BytesIO(here.pdf)).pages[0].extract_text()
+    )
+
+
+def test_a_refusal_made_in_a_process_is_sorted_as_in_the_thread(
+    pool: RenderPool,
+) -> None:
+    """The queue sorts failures by type, so the type must cross intact."""
+    youth_for_an_adult = make_arguments("youth")
+    with pytest.raises(NotApplicable) as here:
+        make_packet(*youth_for_an_adult)  # type: ignore[arg-type]
+    with pytest.raises(NotApplicable) as there:
+        pool.make(*youth_for_an_adult)  # type: ignore[arg-type]
+
+    assert str(there.value) == str(here.value)
+    assert classify(there.value) == classify(here.value)
+    assert classify(there.value).permanent
+
+
+def test_an_invalid_stored_intake_fails_in_a_process_as_an_invalid_intake(
+    pool: RenderPool,
+) -> None:
+    packet_type, intake, *rest = make_arguments("workout")
+    damaged = {**intake, "weight_kg": -3}  # type: ignore[dict-item]
+
+    with pytest.raises(Exception) as failure:
+        pool.make(packet_type, damaged, *rest)  # type: ignore[arg-type]
+
+    error = classify(failure.value)
+    assert (error.kind, error.permanent) == ("invalid_intake", True)
+    assert "weight" in error.message
+
+
+class _TwoPartError(Exception):
+    """An error whose pickle cannot rebuild it (its constructor wants two)."""
+
+    def __init__(self, part: str, other: str) -> None:
+        super().__init__(f"{part} and {other}")
+
+
+def test_an_error_that_cannot_cross_processes_comes_back_named() -> None:
+    try:
+        raise _TwoPartError("left", "right")
+    except _TwoPartError as exc:
+        crossed = _portable(exc)
+
+    assert type(crossed) is RuntimeError
+    assert str(crossed) == "_TwoPartError: left and right"
+
+
+def test_an_error_in_a_process_carries_its_traceback_there() -> None:
+    try:
+        raise KeyError("missing")
+    except KeyError as exc:
+        crossed = pickle.loads(pickle.dumps(_portable(exc)))
+
+    assert type(crossed) is KeyError
+    [note] = crossed.__notes__
+    assert note.startswith("In the render process:")
+    assert "test_an_error_in_a_process_carries_its_traceback_there" in note
+
+
 def test_a_worker_rendering_in_processes_makes_ready_packets(
     sqlite_db: Database, pool: RenderPool
 ) -> None:
     client = add_client(sqlite_db, parse_intake(example("general")))
     jobs.enqueue(sqlite_db, [(client, "nutrition"), (client, "workout")])
-    process = partial(pipeline.process, render=pool)
+    process = partial(pipeline.process, make=pool.make)
     Worker(sqlite_db, threads=2, idle_s=0.02, process=process).run(until_empty=True)
     assert jobs.stats(sqlite_db).counts == {JobStatus.READY: 2}
 
@@ -190,35 +269,42 @@ import sys
 from datetime import date
 from packetstudio.pdf.branding import Branding
 from packetstudio.pdf.pool import RenderPool
-from packetstudio.templates.defaults import default_template, sample_content
+from packetstudio.templates.defaults import default_template
 from packetstudio.templates.errors import TemplateFailure
 from packetstudio.vocabulary import PacketType
 
 if __name__ == "__main__":
     pool = RenderPool(1)
-    content = sample_content(PacketType.YOUTH)
     day = date(2026, 12, 3)
-    template = default_template(PacketType.YOUTH)
-    made = pool("youth", content, template, Branding(), "Maria Lopez", day)
+    template = default_template(PacketType.WORKOUT)
+    intake = {INTAKE!r}
+    packet = pool.make("workout", intake, template, Branding(), "Maria Lopez", day)
+    assert packet.content["weekly_schedule"], packet.content
+    assert packet.pdf.startswith(b"%PDF") and packet.page_count > 1
+    content = packet.content
+    made = pool("workout", content, template, Branding(), "Maria Lopez", day)
     assert made.pdf.startswith(b"%PDF") and made.page_count > 1, made
     try:
-        pool("youth", content, "{{ broken", Branding(), "Maria Lopez", day)
+        pool("workout", content, "{{ broken", Branding(), "Maria Lopez", day)
     except TemplateFailure:
         pass
     else:
         raise AssertionError("a broken template rendered")
     pool.close()
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] == "reportlab")
+    heavy = ("reportlab", "pydantic", "packetstudio.generators")
+    loaded = sorted(m for m in sys.modules if m.startswith(heavy))
     assert not loaded, loaded
 """
 
 
-def test_the_process_handing_out_renders_never_loads_reportlab(
+def test_the_process_handing_out_packets_never_loads_reportlab_or_generators(
     tmp_path: Path,
 ) -> None:
-    """A worker's or the app's own process gets PDFs back without ReportLab."""
+    """A worker's or the app's own process gets packets back without making them."""
     script = tmp_path / "hand_out.py"
-    script.write_text(HAND_OUT_ONE_RENDER, encoding="utf-8")
+    intake = parse_intake(example("general")).to_json_dict()
+    source = HAND_OUT_ONE_RENDER.replace("{INTAKE!r}", repr(intake))
+    script.write_text(source, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, check=False
     )

@@ -26,6 +26,7 @@ from pypdf import PdfReader
 
 from packetstudio import pipeline
 from packetstudio.intake import parse_intake
+from packetstudio.making import make_packet
 from packetstudio.pdf import Branding, render_handout
 from packetstudio.pdf.pool import RenderPool
 from packetstudio.pdf.render import template_context
@@ -818,9 +819,9 @@ def assert_failed_on_the_time_limit(db: Database, job_id: int) -> None:
 
 def test_a_template_past_its_limit_fails_the_job_permanently(db: Database) -> None:
     job_id = store_runaway_template(db)
-    render = partial(render_handout, time_limit=LIMIT)
+    make = partial(make_packet, time_limit=LIMIT)
 
-    process = partial(pipeline.process, render=render)
+    process = partial(pipeline.process, make=make)
     Worker(db, config=FAST, idle_s=0.02, process=process).run(until_empty=True)
 
     assert_failed_on_the_time_limit(db, job_id)
@@ -832,7 +833,7 @@ def test_a_render_process_stops_a_runaway_template_and_renders_on(
     job_id = store_runaway_template(sqlite_db)
     pool = RenderPool(1)
     try:
-        process = partial(pipeline.process, render=partial(pool, time_limit=LIMIT))
+        process = partial(pipeline.process, make=partial(pool.make, time_limit=LIMIT))
         Worker(sqlite_db, config=FAST, idle_s=0.02, process=process).run(
             until_empty=True
         )

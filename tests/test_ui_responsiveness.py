@@ -65,7 +65,7 @@ def longest_stall(qtbot: Any, folder: Path, pool: RenderPool) -> float:
         threads=job_threads(2, pool.processes),  # as the app does
         config=QueueConfig(lease_s=30),
         poll_ms=200,
-        process=partial(pipeline.process, render=pool),
+        process=partial(pipeline.process, make=pool.make),
     )
     window = MainWindow(db, runner, settings)
     qtbot.addWidget(window)

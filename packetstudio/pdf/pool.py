@@ -1,29 +1,36 @@
-"""Rendering handouts in worker processes, so a batch uses every core.
+"""Making packets in worker processes, so that a batch uses every core.
 
 ReportLab is pure-Python work that holds the GIL: measured here on 2 cores,
 two threads render 1.01-1.05x faster than one, two processes 1.91-1.95x.
-The queue's threads therefore hand each render to a process and wait for it,
-which also keeps the GUI thread free while a batch runs.
+The queue's threads therefore hand each packet to a process, which generates
+its content and renders its handout (:func:`packetstudio.making.make_packet`),
+and wait for it. That also keeps the work off the app's own process, where
+it would compete with the window for the interpreter.
 
 Each render process has a pipe of its own, and the thread that renders
-sends the job down it and reads the handout back itself. (A
+sends the job down it and reads the answer back itself. (A
 ``ProcessPoolExecutor`` passes every job and result through two threads of
 its own in the calling process; on 2 cores they took over a third of what
 the queue's process did for each packet.)
 
-A process takes a second job while it renders one (:data:`QUEUED_JOBS`), so
-that it starts the next render the moment it sends a handout back, instead
-of waiting for the thread with the next job to be woken and sent it.
+A process takes a second job while it works on one (:data:`QUEUED_JOBS`),
+so that it starts the next the moment it sends an answer back, instead of
+waiting for the thread with the next job to be woken and sent it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
+import importlib
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 import time
+import traceback
+from collections.abc import Callable, Mapping
 from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext, SpawnProcess
@@ -33,14 +40,21 @@ from packetstudio.pdf.branding import Branding
 from packetstudio.templates.time_limit import TEMPLATE_TIME_LIMIT
 
 if TYPE_CHECKING:
+    from packetstudio.making import MadePacket
     from packetstudio.pdf.rendered import RenderedHandout
 
 log = logging.getLogger(__name__)
 
 # How long a render process is given to finish on its own when it is stopped.
 STOP_WAIT_S = 5.0
-# Jobs a render process holds at once: the one it renders and the next.
+# Jobs a render process holds at once: the one it works on and the next.
 QUEUED_JOBS = 2
+# What a render process can be asked to run, by name: the functions
+# themselves are loaded only in the render processes.
+TARGETS = {
+    "render": ("packetstudio.pdf.render", "render_handout"),
+    "make": ("packetstudio.making", "make_packet"),
+}
 
 
 def _follow_parent(parent: int) -> None:
@@ -59,16 +73,21 @@ def _follow_parent(parent: int) -> None:
 
 
 def _serve(connection: Connection, parent: int) -> None:
-    """In a render process: render what comes down ``connection`` until told to stop.
+    """In a render process: run what comes down ``connection`` until told to stop.
 
-    ReportLab and the fonts load first, so that the first render does not
-    wait for them. Every answer is ``(True, handout)`` or ``(False, error)``.
+    Everything a job uses loads first (ReportLab and the fonts, the
+    generators and their libraries), so that the first job does not wait for
+    it. Every answer is ``(True, value)`` or ``(False, error)``.
     """
     _follow_parent(parent)
-    from packetstudio.pdf.fonts import register_fonts
-    from packetstudio.pdf.render import render_handout
+    from packetstudio.making import prepare
 
-    register_fonts()
+    functions = {name: _load(name) for name in TARGETS}
+    prepare()
+    # What has loaded lives as long as the process: kept out of the
+    # collector's passes, which then only look at what each job makes.
+    gc.collect()
+    gc.freeze()
     while True:
         try:
             request = connection.recv()
@@ -76,15 +95,39 @@ def _serve(connection: Connection, parent: int) -> None:
             return
         if request is None:
             return
-        arguments, options = request
+        target, arguments, options = request
         try:
-            answer: tuple[bool, Any] = (True, render_handout(*arguments, **options))
+            answer: tuple[bool, Any] = (True, functions[target](*arguments, **options))
         except Exception as exc:  # carried back to the thread that asked
-            answer = (False, exc)
+            answer = (False, _portable(exc))
         try:
             connection.send(answer)
-        except Exception as exc:  # an error that cannot be pickled
+        except Exception as exc:  # an answer that cannot be pickled
             connection.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _load(target: str) -> Callable[..., Any]:
+    module, name = TARGETS[target]
+    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return function
+
+
+def _portable(exc: Exception) -> Exception:
+    """Return ``exc`` ready to cross to the asking process, keeping its type.
+
+    The queue sorts failures by their type, so a type that does not survive
+    pickling is replaced by a plain error that names it. The traceback does
+    not cross; it goes along as a note, for the log of a failure nobody
+    expected.
+    """
+    exc.add_note("In the render process:\n" + "".join(traceback.format_exception(exc)))
+    try:
+        copy = pickle.loads(pickle.dumps(exc))
+    except Exception:  # a type that cannot be rebuilt from its pickle
+        copy = None
+    if type(copy) is not type(exc):
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 class RenderPoolBroken(OSError):
@@ -114,10 +157,10 @@ class _Renderer:
         self._read = 0  # answers read so far
         self._broken = False
 
-    def render(
-        self, arguments: tuple[Any, ...], options: dict[str, Any]
+    def run(
+        self, target: str, arguments: tuple[Any, ...], options: dict[str, Any]
     ) -> tuple[bool, Any]:
-        """Send one render; return ``(True, handout)`` or ``(False, error)``.
+        """Send one job; return ``(True, value)`` or ``(False, error)``.
 
         Raises:
             RenderPoolBroken: the process died (it has been stopped).
@@ -125,7 +168,7 @@ class _Renderer:
         with self._sending:
             ticket = self._sent
             try:
-                self.connection.send((arguments, options))
+                self.connection.send((target, arguments, options))
             except OSError:
                 self._break()
             self._sent += 1
@@ -186,12 +229,14 @@ class _Renderer:
 
 
 class RenderPool:
-    """A pool of processes that render handouts; a drop-in for render_handout.
+    """A pool of processes that make packets and render handouts.
 
-    Processes start on first use (with the "spawn" method, which is safe
-    beside Qt's threads), or all at once with :meth:`warm`, and are reused;
-    each loads ReportLab and registers the fonts once. A thread that renders
-    takes a free process, or waits for one.
+    Calling the pool renders a handout, a drop-in for render_handout;
+    :meth:`make` makes a whole packet, a drop-in for make_packet. Processes
+    start on first use (with the "spawn" method, which is safe beside Qt's
+    threads), or all at once with :meth:`warm`, and are reused; each loads
+    ReportLab, the fonts and the generators' libraries once. A thread that
+    hands a job over takes a free process, or waits for one.
     """
 
     def __init__(self, processes: int) -> None:
@@ -208,7 +253,7 @@ class RenderPool:
     def __call__(
         self,
         packet_type: str,
-        content: Any,
+        content: Mapping[str, Any],
         template_source: str,
         branding: Branding,
         client_name: str,
@@ -225,12 +270,42 @@ class RenderPool:
             RenderPoolBroken: the process died while rendering; the next
                 render gets a new one.
         """
-        renderer = self._take()
         arguments = (packet_type, content, template_source, branding, client_name)
+        handout: RenderedHandout = self._run(
+            "render", (*arguments, as_of), {"time_limit": time_limit}
+        )
+        return handout
+
+    def make(
+        self,
+        packet_type: str,
+        intake: Mapping[str, Any],
+        template_source: str,
+        branding: Branding,
+        client_name: str,
+        as_of: date | None = None,
+        *,
+        time_limit: float = TEMPLATE_TIME_LIMIT,
+    ) -> MadePacket:
+        """Make a packet in a pool process; the same arguments as make_packet.
+
+        Raises:
+            RenderPoolBroken: the process died while making it; the next
+                packet gets a new one.
+        """
+        arguments = (packet_type, intake, template_source, branding, client_name)
+        made: MadePacket = self._run(
+            "make", (*arguments, as_of), {"time_limit": time_limit}
+        )
+        return made
+
+    def _run(
+        self, target: str, arguments: tuple[Any, ...], options: dict[str, Any]
+    ) -> Any:
+        """Run ``target`` in a pool process; return its value or raise its error."""
+        renderer = self._take()
         try:
-            done, value = renderer.render(
-                (*arguments, as_of), {"time_limit": time_limit}
-            )
+            done, value = renderer.run(target, arguments, options)
         except RenderPoolBroken:
             log.warning("A render process died; a new one starts with the next job")
             self._give_back(renderer)
@@ -241,7 +316,7 @@ class RenderPool:
         self._give_back(renderer)
         if not done:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _take(self) -> _Renderer:
         """Return the process with the fewest jobs, starting one if need be."""
@@ -295,9 +370,9 @@ class RenderPool:
     def warm(self) -> None:
         """Start every process now.
 
-        A process takes about a second to start and load ReportLab and the
-        fonts; started early, it does that while the first jobs are claimed
-        and generated instead of before their first render.
+        A process takes about a second to start and load ReportLab, the
+        fonts and the libraries; started early, it does that while the first
+        jobs are claimed instead of before they are made.
         """
         with self._lock:
             if self._closed:

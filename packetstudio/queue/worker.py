@@ -21,7 +21,7 @@ from packetstudio.queue.jobs import ClaimedJob, JobStatus, QueueConfig
 from packetstudio.store.database import Database, DatabaseError
 
 if TYPE_CHECKING:
-    from packetstudio.pipeline import Render
+    from packetstudio.pipeline import Make
 
 log = logging.getLogger(__name__)
 
@@ -32,23 +32,23 @@ def run_pipeline(
     db: Database,
     job: ClaimedJob,
     config: QueueConfig = QueueConfig(),
-    render: Render | None = None,
+    make: Make | None = None,
 ) -> JobStatus:
     """Carry out ``job`` with :func:`packetstudio.pipeline.process`.
 
-    The pipeline (generators, templates, PDF) is imported with the first
-    job, so that the app's window opens without waiting for it.
+    The pipeline is imported with the first job, so that the app's window
+    opens without waiting for it.
     """
     from packetstudio import pipeline
 
-    return pipeline.process(db, job, config, render=render)
+    return pipeline.process(db, job, config, make=make)
 
 
 def job_threads(packets_at_once: int, render_processes: int) -> int:
     """Return how many threads make ``packets_at_once`` packets at a time.
 
     Each render process gets a second thread: while one thread waits for its
-    PDF, the other claims, reads and generates the next job, which the render
+    packet, the other claims and reads the next job, which the render
     process would otherwise wait for. Measured on 2 cores with one render
     process, a 250-packet batch took 2.6x the time of plain ReportLab
     documents of its pages with one thread, and 1.9-2.1x with two.

@@ -9,7 +9,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from packetstudio.store.database import Database
@@ -52,6 +61,16 @@ class ClientRecord:
     intake_version: int
     intake: Intake
     packet_status: str | None
+
+
+@dataclass(frozen=True)
+class StoredIntake:
+    """A client's current intake as stored (JSON values), with its version."""
+
+    client_id: int
+    full_name: str
+    version: int
+    data: dict[str, Any]
 
 
 class SortKey(StrEnum):
@@ -209,6 +228,9 @@ _CURRENT_CLIENT = (
 )
 
 
+_CurrentRow = Row[str, datetime, datetime, str | None, int, dict[str, object]]
+
+
 def get_client(db: Database, client_id: int) -> ClientRecord:
     """Return the client with their current intake.
 
@@ -225,9 +247,7 @@ def read_client(connection: Connection, client_id: int) -> ClientRecord:
     Raises:
         ClientNotFound: if there is no such client.
     """
-    row = connection.execute(_CURRENT_CLIENT, {"client_id": client_id}).first()
-    if row is None:
-        raise ClientNotFound(client_id)
+    row = _current_row(connection, client_id)
     return ClientRecord(
         id=client_id,
         full_name=row.full_name,
@@ -237,6 +257,25 @@ def read_client(connection: Connection, client_id: int) -> ClientRecord:
         intake=_stored_intake(row.data),
         packet_status=row.packet_status,
     )
+
+
+def read_stored_intake(connection: Connection, client_id: int) -> StoredIntake:
+    """Return the client's current intake as stored, without validating it.
+
+    What a job reads: the intake is validated where the packet is made.
+
+    Raises:
+        ClientNotFound: if there is no such client.
+    """
+    row = _current_row(connection, client_id)
+    return StoredIntake(client_id, row.full_name, row.version, row.data)
+
+
+def _current_row(connection: Connection, client_id: int) -> _CurrentRow:
+    row = connection.execute(_CURRENT_CLIENT, {"client_id": client_id}).first()
+    if row is None:
+        raise ClientNotFound(client_id)
+    return row
 
 
 def intake_history(db: Database, client_id: int) -> list[tuple[int, datetime, Intake]]:

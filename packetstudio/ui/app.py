@@ -142,7 +142,7 @@ def run_app(url: str) -> int:
     runner = QueueRunner(
         db,
         threads=job_threads(threads, pool.processes),
-        process=partial(run_pipeline, render=pool),
+        process=partial(run_pipeline, make=pool.make),
     )
     window = MainWindow(db, runner, settings)
     window.threads_changed.connect(pool.resize)
