@@ -13,8 +13,12 @@ so several desktops claim different jobs concurrently; SQLite ignores that
 clause, and the claim relies on the write lock of ``BEGIN IMMEDIATE`` instead.
 
 Claiming and finishing run for every job, so they use table statements built
-once at import: building a statement and passing it through the ORM cost
-several times more than SQLite takes to run it (benchmarks/bench_queue.py).
+once at import, on a plain connection: building a statement and passing it
+through the ORM cost several times more than SQLite takes to run it
+(benchmarks/bench_queue.py). The queue's counts and recent jobs are read the
+same way; the ORM loads only for the rarer changes (queueing, a failed
+attempt, retrying, cancelling) that touch several rows of a job and its
+packet.
 """
 
 from __future__ import annotations
@@ -25,25 +29,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Select,
-    Table,
     Update,
     and_,
     bindparam,
+    case,
     delete,
     func,
     or_,
     select,
     update,
 )
-from sqlalchemy.orm import Session
 
+from packetstudio.store import tables
 from packetstudio.store.database import Database
-from packetstudio.store.models import Client, Job, Packet
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from packetstudio.store.models import Job, Packet
 
 log = logging.getLogger(__name__)
 
@@ -182,38 +191,46 @@ class QueueStats:
         return document
 
 
+_JOBS = tables.jobs
+_PACKETS = tables.packets
+_CLIENTS = tables.clients
+
 _NOW = select(func.now())
 
 
-def _uses_server_clock(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def _uses_server_clock(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
 
 
 def _aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def now_in(session: Session) -> datetime:
+def clock(connection: Connection) -> datetime:
     """Return the current time by the database's clock.
 
     Several desktops share one PostgreSQL server, and their own clocks may
     disagree by more than a lease; the server's clock is the one they share.
     """
-    if _uses_server_clock(session):
-        value = session.scalar(_NOW)
+    if _uses_server_clock(connection):
+        value = connection.scalar(_NOW)
         assert isinstance(value, datetime)
         return _aware(value)
     return datetime.now(UTC)
+
+
+def now_in(session: Session) -> datetime:
+    """Return the current time by the database's clock, in a session."""
+    return clock(session.connection())
 
 
 def _set_status(session: Session, packet: Packet, status: str, at: datetime) -> None:
     packet.status = status
     packet.updated_at = at
     session.execute(
-        update(Client)
-        .where(Client.id == packet.client_id)
+        update(_CLIENTS)
+        .where(_CLIENTS.c.id == packet.client_id)
         .values(packet_status=status)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -259,6 +276,8 @@ def _packets_for(
     session: Session, wanted: list[tuple[int, str]]
 ) -> dict[tuple[int, str], Packet]:
     """Return the packet row of each request, creating the missing ones."""
+    from packetstudio.store.models import Packet
+
     packets: dict[tuple[int, str], Packet] = {}
     for chunk in _chunks(sorted({c for c, _ in wanted})):
         for packet in session.scalars(
@@ -281,8 +300,8 @@ def _active_jobs(session: Session, packet_ids: list[int]) -> dict[int, int]:
     active: dict[int, int] = {}
     for chunk in _chunks(packet_ids):
         rows = session.execute(
-            select(Job.packet_id, Job.id).where(
-                Job.packet_id.in_(chunk), Job.status.in_(ACTIVE)
+            select(_JOBS.c.packet_id, _JOBS.c.id).where(
+                _JOBS.c.packet_id.in_(chunk), _JOBS.c.status.in_(ACTIVE)
             )
         )
         active.update({packet_id: job_id for packet_id, job_id in rows})
@@ -290,6 +309,8 @@ def _active_jobs(session: Session, packet_ids: list[int]) -> dict[int, int]:
 
 
 def _new_job(packet: Packet, config: QueueConfig, at: datetime) -> Job:
+    from packetstudio.store.models import Job
+
     return Job(
         packet_id=packet.id,
         client_id=packet.client_id,
@@ -316,19 +337,14 @@ def _reset_packet(packet: Packet, at: datetime) -> None:
 def _mark_clients(session: Session, client_ids: set[int], status: str) -> None:
     for chunk in _chunks(sorted(client_ids)):
         session.execute(
-            update(Client)
-            .where(Client.id.in_(chunk))
+            update(_CLIENTS)
+            .where(_CLIENTS.c.id.in_(chunk))
             .values(packet_status=status)
-            .execution_options(synchronize_session=False)
         )
 
 
 # -- claim, renew, finish, fail ---------------------------------------------
 
-
-_JOBS = cast(Table, Job.__table__)
-_PACKETS = cast(Table, Packet.__table__)
-_CLIENTS = cast(Table, Client.__table__)
 
 # On PostgreSQL the statements read the time from the server, now(): every
 # desktop shares its clock, and asking for it separately would cost claim and
@@ -451,20 +467,20 @@ def claim(
     Queued jobs whose ``run_after`` has come are taken oldest first; a running
     job whose lease has expired is taken back from its dead worker.
     """
-    with db.write() as session:
-        server_clock = _uses_server_clock(session)
+    with db.writing() as connection:
+        server_clock = _uses_server_clock(connection)
         local = {} if server_clock else {"now": datetime.now(UTC)}
-        due = session.execute(_NEXT_DUE[server_clock], local).first()
+        due = connection.execute(_NEXT_DUE[server_clock], local).first()
         if due is None:
             return None
         at = _aware(due.now) if server_clock else local["now"]
         attempts = due.attempts + 1
         if due.status == JobStatus.RUNNING:
-            if _reclaim_interrupted(session, due.id, at):
+            if _reclaim_interrupted(connection, due.id, at):
                 return None
             attempts = due.attempts  # the interrupted attempt is carried on
 
-        session.execute(
+        connection.execute(
             _START_JOB,
             {
                 "job_id": due.id,
@@ -474,10 +490,10 @@ def claim(
                 "now": at,
             },
         )
-        session.execute(
+        connection.execute(
             _START_PACKET, {"packet_id": due.packet_id, "attempts": attempts, "now": at}
         )
-        session.execute(
+        connection.execute(
             _CLIENT_STATUS, {"client_id": due.client_id, "status": JobStatus.RUNNING}
         )
         log.info("Worker %s claimed job %s (attempt %s)", worker_id, due.id, attempts)
@@ -486,8 +502,21 @@ def claim(
         )
 
 
-def _reclaim_interrupted(session: Session, job_id: int, at: datetime) -> bool:
-    """Record that the job's worker died; return True if the job now fails."""
+def _reclaim_interrupted(connection: Connection, job_id: int, at: datetime) -> bool:
+    """Record that the job's worker died; return True if the job now fails.
+
+    Through the ORM, in the claim's transaction: rare, and it changes the
+    job, its packet and its client together.
+    """
+    from sqlalchemy.orm import Session
+
+    with Session(bind=connection) as session:
+        return _reclaim(session, job_id, at)
+
+
+def _reclaim(session: Session, job_id: int, at: datetime) -> bool:
+    from packetstudio.store.models import Job, Packet
+
     job = session.get(Job, job_id)
     assert job is not None
     job.interruptions += 1
@@ -510,6 +539,7 @@ def _reclaim_interrupted(session: Session, job_id: int, at: datetime) -> bool:
         "Check the log, then retry it."
     )
     _end_failed(session, job, packet, "interrupted", text, at)
+    session.flush()
     return True
 
 
@@ -527,21 +557,23 @@ def _error_entry(
 
 def renew(db: Database, job: ClaimedJob, config: QueueConfig = QueueConfig()) -> bool:
     """Extend the lease on ``job``; return False if the worker no longer holds it."""
-    with db.write() as session:
-        at = now_in(session)
-        result = session.execute(
-            update(Job)
+    with db.writing() as connection:
+        at = clock(connection)
+        result = connection.execute(
+            update(_JOBS)
             .where(
-                Job.id == job.id,
-                Job.status == JobStatus.RUNNING,
-                Job.leased_by == job.worker_id,
+                _JOBS.c.id == job.id,
+                _JOBS.c.status == JobStatus.RUNNING,
+                _JOBS.c.leased_by == job.worker_id,
             )
             .values(lease_expires_at=at + timedelta(seconds=config.lease_s))
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
 
 def _held(session: Session, job: ClaimedJob) -> tuple[Job, Packet]:
+    from packetstudio.store.models import Job, Packet
+
     row = session.scalars(select(Job).where(Job.id == job.id).with_for_update()).first()
     if row is None or row.status != JobStatus.RUNNING or row.leased_by != job.worker_id:
         raise LeaseLost(f"job {job.id} is no longer held by {job.worker_id}")
@@ -556,17 +588,17 @@ def finish(db: Database, job: ClaimedJob, result: PacketResult) -> None:
     Raises:
         LeaseLost: the worker no longer holds the job; nothing was stored.
     """
-    with db.write() as session:
-        server_clock = _uses_server_clock(session)
+    with db.writing() as connection:
+        server_clock = _uses_server_clock(connection)
         local = {} if server_clock else {"now": datetime.now(UTC)}
-        held = session.execute(
+        held = connection.execute(
             _FINISH_JOB[server_clock],
             {"job_id": job.id, "worker_id": job.worker_id, **local},
         )
-        if not held.rowcount:  # type: ignore[attr-defined]
+        if not held.rowcount:
             # Leaving the block with an error rolls the transaction back.
             raise LeaseLost(f"job {job.id} is no longer held by {job.worker_id}")
-        session.execute(
+        connection.execute(
             _FINISH_PACKET[server_clock],
             {
                 "packet_id": job.packet_id,
@@ -579,7 +611,7 @@ def finish(db: Database, job: ClaimedJob, result: PacketResult) -> None:
                 **local,
             },
         )
-        session.execute(
+        connection.execute(
             _CLIENT_STATUS, {"client_id": job.client_id, "status": JobStatus.READY}
         )
     log.info(
@@ -652,24 +684,39 @@ def release(db: Database, worker_id: str) -> int:
     Called when a worker shuts down with jobs still running: they go back to
     the queue at once, and the interrupted attempt does not count.
     """
-    with db.write() as session:
-        at = now_in(session)
-        jobs = session.scalars(
-            select(Job).where(
-                Job.status == JobStatus.RUNNING, Job.leased_by == worker_id
+    with db.writing() as connection:
+        at = clock(connection)
+        held = connection.execute(
+            select(_JOBS.c.id, _JOBS.c.packet_id, _JOBS.c.client_id).where(
+                _JOBS.c.status == JobStatus.RUNNING, _JOBS.c.leased_by == worker_id
             )
         ).all()
-        for job in jobs:
-            job.status = JobStatus.QUEUED
-            job.attempts = max(0, job.attempts - 1)
-            job.leased_by = None
-            job.lease_expires_at = None
-            job.run_after = at
-            job.updated_at = at
-            packet = session.get(Packet, job.packet_id)
-            assert packet is not None
-            _set_status(session, packet, JobStatus.QUEUED, at)
-        return len(jobs)
+        if not held:
+            return 0
+        unstarted = case((_JOBS.c.attempts > 0, _JOBS.c.attempts - 1), else_=0)
+        connection.execute(
+            update(_JOBS)
+            .where(_JOBS.c.id.in_([job.id for job in held]))
+            .values(
+                status=JobStatus.QUEUED,
+                attempts=unstarted,
+                leased_by=None,
+                lease_expires_at=None,
+                run_after=at,
+                updated_at=at,
+            )
+        )
+        connection.execute(
+            update(_PACKETS)
+            .where(_PACKETS.c.id.in_([job.packet_id for job in held]))
+            .values(status=JobStatus.QUEUED, updated_at=at)
+        )
+        connection.execute(
+            update(_CLIENTS)
+            .where(_CLIENTS.c.id.in_({job.client_id for job in held}))
+            .values(packet_status=JobStatus.QUEUED)
+        )
+        return len(held)
 
 
 # -- by hand -----------------------------------------------------------------
@@ -681,6 +728,8 @@ def cancel(db: Database, job_id: int) -> bool:
     A running job's worker finds out when it next renews or finishes, and its
     result is discarded.
     """
+    from packetstudio.store.models import Job, Packet
+
     with db.write() as session:
         job = session.get(Job, job_id)
         if job is None or job.status not in ACTIVE:
@@ -704,6 +753,8 @@ def retry(db: Database, job_ids: list[int] | None = None) -> int:
 
     Their earlier errors are kept. Returns how many were queued.
     """
+    from packetstudio.store.models import Job, Packet
+
     with db.write() as session:
         at = now_in(session)
         query = select(Job).where(Job.status == JobStatus.FAILED)
@@ -727,12 +778,14 @@ def retry(db: Database, job_ids: list[int] | None = None) -> int:
 
 def cleanup(db: Database, older_than: timedelta) -> int:
     """Delete finished job records older than ``older_than``; packets stay."""
-    with db.write() as session:
-        cutoff = now_in(session) - older_than
-        result = session.execute(
-            delete(Job).where(Job.status.in_(FINISHED), Job.finished_at < cutoff)
+    with db.writing() as connection:
+        cutoff = clock(connection) - older_than
+        result = connection.execute(
+            delete(_JOBS).where(
+                _JOBS.c.status.in_(FINISHED), _JOBS.c.finished_at < cutoff
+            )
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)
 
 
 # -- reading -----------------------------------------------------------------
@@ -740,22 +793,24 @@ def cleanup(db: Database, older_than: timedelta) -> int:
 
 def stats(db: Database) -> QueueStats:
     """Return counts per state, and throughput over the last hour."""
-    with db.read() as session:
-        at = now_in(session)
+    with db.reading() as connection:
+        at = clock(connection)
         counts = {
             JobStatus(status): count
-            for status, count in session.execute(
-                select(Job.status, func.count()).group_by(Job.status)
+            for status, count in connection.execute(
+                select(_JOBS.c.status, func.count()).group_by(_JOBS.c.status)
             )
         }
         hour_ago = at - timedelta(hours=1)
-        finished = session.execute(
-            select(Job.started_at, Job.finished_at).where(
-                Job.status == JobStatus.READY, Job.finished_at >= hour_ago
+        finished = connection.execute(
+            select(_JOBS.c.started_at, _JOBS.c.finished_at).where(
+                _JOBS.c.status == JobStatus.READY, _JOBS.c.finished_at >= hour_ago
             )
         ).all()
-        oldest = session.scalar(
-            select(func.min(Job.created_at)).where(Job.status == JobStatus.QUEUED)
+        oldest = connection.scalar(
+            select(func.min(_JOBS.c.created_at)).where(
+                _JOBS.c.status == JobStatus.QUEUED
+            )
         )
     durations = [
         (end - start).total_seconds() for start, end in finished if start and end
@@ -775,10 +830,10 @@ def pending(db: Database) -> tuple[int, datetime | None]:
     The time is the earliest moment any of them can be claimed: a queued
     job's ``run_after`` or a running job's lease expiry.
     """
-    with db.read() as session:
-        rows = session.execute(
-            select(Job.status, Job.run_after, Job.lease_expires_at).where(
-                Job.status.in_(ACTIVE)
+    with db.reading() as connection:
+        rows = connection.execute(
+            select(_JOBS.c.status, _JOBS.c.run_after, _JOBS.c.lease_expires_at).where(
+                _JOBS.c.status.in_(ACTIVE)
             )
         ).all()
     due = [
@@ -789,44 +844,44 @@ def pending(db: Database) -> tuple[int, datetime | None]:
     return len(rows), min(known) if known else None
 
 
+# A JobRecord's columns; the client's name comes from the clients table.
+_RECORD_COLUMNS = (
+    "id",
+    "client_id",
+    "packet_id",
+    "packet_type",
+    "status",
+    "attempts",
+    "max_attempts",
+    "run_after",
+    "leased_by",
+    "last_error_kind",
+    "last_error_message",
+    "errors",
+    "created_at",
+    "started_at",
+    "finished_at",
+)
+_RECORDS = select(
+    *(_JOBS.c[name] for name in _RECORD_COLUMNS),
+    _CLIENTS.c.full_name.label("client_name"),
+).join(_CLIENTS, _CLIENTS.c.id == _JOBS.c.client_id)
+
+
 def recent(db: Database, limit: int = 50) -> list[JobRecord]:
     """Return the most recently changed jobs, newest first."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Job, Client.full_name)
-            .join(Client, Client.id == Job.client_id)
-            .order_by(Job.updated_at.desc(), Job.id.desc())
-            .limit(limit)
-        ).all()
-        return [_record(job, name) for job, name in rows]
+    statement = _RECORDS.order_by(_JOBS.c.updated_at.desc(), _JOBS.c.id.desc())
+    with db.reading() as connection:
+        rows = connection.execute(statement.limit(limit)).all()
+    return [_record(row._asdict()) for row in rows]
 
 
 def get(db: Database, job_id: int) -> JobRecord | None:
-    with db.read() as session:
-        row = session.execute(
-            select(Job, Client.full_name)
-            .join(Client, Client.id == Job.client_id)
-            .where(Job.id == job_id)
-        ).first()
-        return None if row is None else _record(*row)
+    with db.reading() as connection:
+        row = connection.execute(_RECORDS.where(_JOBS.c.id == job_id)).first()
+    return None if row is None else _record(row._asdict())
 
 
-def _record(job: Job, client_name: str) -> JobRecord:
-    return JobRecord(
-        id=job.id,
-        client_id=job.client_id,
-        client_name=client_name,
-        packet_id=job.packet_id,
-        packet_type=job.packet_type,
-        status=JobStatus(job.status),
-        attempts=job.attempts,
-        max_attempts=job.max_attempts,
-        run_after=job.run_after,
-        leased_by=job.leased_by,
-        last_error_kind=job.last_error_kind,
-        last_error_message=job.last_error_message,
-        errors=list(job.errors),
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )
+def _record(values: dict[str, Any]) -> JobRecord:
+    status, errors = JobStatus(values["status"]), list(values["errors"])
+    return JobRecord(**values | {"status": status, "errors": errors})

@@ -15,19 +15,26 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
+    delete,
     func,
     insert,
     select,
 )
-from sqlalchemy.orm import Session
 
+from packetstudio.store import tables
 from packetstudio.store.database import Database
-from packetstudio.store.models import Client, IntakeVersion, utcnow
+from packetstudio.store.tables import utcnow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     # The intake model (and pydantic) loads when a stored intake is first
-    # read, not with the client list the app opens on.
+    # read, not with the client list the app opens on; the ORM with the
+    # first edit.
     from packetstudio.intake import Intake
+
+_CLIENTS = tables.clients
+_INTAKES = tables.intake_versions
 
 
 class ClientNotFound(LookupError):
@@ -115,17 +122,19 @@ def _search_text(intake: Intake) -> str:
     return " ".join(p for p in parts if p)[:500]
 
 
-def _apply(client: Client, intake: Intake) -> None:
-    client.full_name = intake.full_name
-    client.sort_name = fold(intake.full_name)[:120]
-    client.search_text = _search_text(intake)
-    client.email = intake.email
-    client.phone = intake.phone
-    client.client_type = intake.client_type.value
-    client.goal = intake.goal.value
-    client.date_of_birth = (
-        intake.date_of_birth.isoformat() if intake.date_of_birth else None
-    )
+def _columns(intake: Intake) -> dict[str, Any]:
+    """Return what the clients table keeps of an intake, by column."""
+    born = intake.date_of_birth
+    return {
+        "full_name": intake.full_name,
+        "sort_name": fold(intake.full_name)[:120],
+        "search_text": _search_text(intake),
+        "email": intake.email,
+        "phone": intake.phone,
+        "client_type": intake.client_type.value,
+        "goal": intake.goal.value,
+        "date_of_birth": born.isoformat() if born else None,
+    }
 
 
 def add_client(db: Database, intake: Intake) -> int:
@@ -144,41 +153,23 @@ def insert_clients(session: Session, intakes: list[Intake]) -> list[int]:
     if not intakes:
         return []
     at = utcnow()
-    rows = []
-    for intake in intakes:
-        client = Client()
-        _apply(client, intake)
-        rows.append(
-            {column: getattr(client, column) for column in _CLIENT_COLUMNS}
-            | {"created_at": at, "updated_at": at}
-        )
+    rows = [_columns(x) | {"created_at": at, "updated_at": at} for x in intakes]
     # Core inserts: the ORM's unit of work costs ten times as much for a
     # large import, and nothing here needs identity tracking.
     ids = list(
         session.scalars(
-            insert(Client).returning(Client.id, sort_by_parameter_order=True), rows
+            insert(_CLIENTS).returning(_CLIENTS.c.id, sort_by_parameter_order=True),
+            rows,
         )
     )
     session.execute(
-        insert(IntakeVersion),
+        insert(_INTAKES),
         [
             {"client_id": i, "version": 1, "data": x.to_json_dict(), "created_at": at}
             for i, x in zip(ids, intakes, strict=True)
         ],
     )
     return ids
-
-
-_CLIENT_COLUMNS = (
-    "full_name",
-    "sort_name",
-    "search_text",
-    "email",
-    "phone",
-    "client_type",
-    "goal",
-    "date_of_birth",
-)
 
 
 def update_intake(db: Database, client_id: int, intake: Intake) -> int:
@@ -193,16 +184,17 @@ def update_intake(db: Database, client_id: int, intake: Intake) -> int:
 
 def add_intake_version(session: Session, client_id: int, intake: Intake) -> int:
     """Save the next intake version inside the caller's write transaction."""
+    from packetstudio.store.models import Client, IntakeVersion
+
     client = session.get(Client, client_id)
     if client is None:
         raise ClientNotFound(client_id)
     latest = session.scalar(
-        select(func.max(IntakeVersion.version)).where(
-            IntakeVersion.client_id == client_id
-        )
+        select(func.max(_INTAKES.c.version)).where(_INTAKES.c.client_id == client_id)
     )
     version = (latest or 0) + 1
-    _apply(client, intake)
+    for column, value in _columns(intake).items():
+        setattr(client, column, value)
     client.updated_at = utcnow()
     session.add(
         IntakeVersion(client_id=client_id, version=version, data=intake.to_json_dict())
@@ -214,16 +206,16 @@ def add_intake_version(session: Session, client_id: int, intake: Intake) -> int:
 # job reads it.
 _CURRENT_CLIENT = (
     select(
-        Client.full_name,
-        Client.created_at,
-        Client.updated_at,
-        Client.packet_status,
-        IntakeVersion.version,
-        IntakeVersion.data,
+        _CLIENTS.c.full_name,
+        _CLIENTS.c.created_at,
+        _CLIENTS.c.updated_at,
+        _CLIENTS.c.packet_status,
+        _INTAKES.c.version,
+        _INTAKES.c.data,
     )
-    .join(IntakeVersion, IntakeVersion.client_id == Client.id)
-    .where(Client.id == bindparam("client_id"))
-    .order_by(IntakeVersion.version.desc())
+    .join(_INTAKES, _INTAKES.c.client_id == _CLIENTS.c.id)
+    .where(_CLIENTS.c.id == bindparam("client_id"))
+    .order_by(_INTAKES.c.version.desc())
     .limit(1)
 )
 
@@ -280,24 +272,28 @@ def _current_row(connection: Connection, client_id: int) -> _CurrentRow:
 
 def intake_history(db: Database, client_id: int) -> list[tuple[int, datetime, Intake]]:
     """Return every intake version of a client, oldest first."""
-    with db.read() as session:
-        rows = session.scalars(
-            select(IntakeVersion)
-            .where(IntakeVersion.client_id == client_id)
-            .order_by(IntakeVersion.version)
+    with db.reading() as connection:
+        rows = connection.execute(
+            select(_INTAKES.c.version, _INTAKES.c.created_at, _INTAKES.c.data)
+            .where(_INTAKES.c.client_id == client_id)
+            .order_by(_INTAKES.c.version)
         ).all()
-        if not rows and session.get(Client, client_id) is None:
+        if not rows and not _exists(connection, client_id):
             raise ClientNotFound(client_id)
-        return [(r.version, r.created_at, _stored_intake(r.data)) for r in rows]
+    return [(version, at, _stored_intake(data)) for version, at, data in rows]
+
+
+def _exists(connection: Connection, client_id: int) -> bool:
+    found = select(_CLIENTS.c.id).where(_CLIENTS.c.id == client_id)
+    return connection.execute(found).first() is not None
 
 
 def delete_client(db: Database, client_id: int) -> None:
-    """Remove a client with their intakes and packets."""
-    with db.write() as session:
-        client = session.get(Client, client_id)
-        if client is None:
+    """Remove a client with their intakes, packets and jobs."""
+    with db.writing() as connection:
+        deleted = connection.execute(delete(_CLIENTS).where(_CLIENTS.c.id == client_id))
+        if not deleted.rowcount:
             raise ClientNotFound(client_id)
-        session.delete(client)
 
 
 def _like_escape(text: str) -> str:
@@ -313,21 +309,21 @@ def _conditions(query: ClientQuery) -> list[ColumnElement[bool]]:
         )
         term = needle if needle else fold(word)
         conditions.append(
-            Client.search_text.like(f"%{_like_escape(term)}%", escape="\\")
+            _CLIENTS.c.search_text.like(f"%{_like_escape(term)}%", escape="\\")
         )
     if query.client_type:
-        conditions.append(Client.client_type == query.client_type)
+        conditions.append(_CLIENTS.c.client_type == query.client_type)
     if query.packet_status:
-        conditions.append(Client.packet_status == query.packet_status)
+        conditions.append(_CLIENTS.c.packet_status == query.packet_status)
     return conditions
 
 
 _SORT_COLUMNS: dict[SortKey, Any] = {
-    SortKey.NAME: Client.sort_name,
-    SortKey.CLIENT_TYPE: Client.client_type,
-    SortKey.GOAL: Client.goal,
-    SortKey.PACKET_STATUS: Client.packet_status,
-    SortKey.UPDATED: Client.updated_at,
+    SortKey.NAME: _CLIENTS.c.sort_name,
+    SortKey.CLIENT_TYPE: _CLIENTS.c.client_type,
+    SortKey.GOAL: _CLIENTS.c.goal,
+    SortKey.PACKET_STATUS: _CLIENTS.c.packet_status,
+    SortKey.UPDATED: _CLIENTS.c.updated_at,
 }
 
 
@@ -337,15 +333,15 @@ def _select_rows(query: ClientQuery) -> Any:
         # With a selective search term, scanning the table and sorting the
         # few matches beats walking the sort index past every other row.
         column = column.concat("")
-    order = [column.desc() if query.descending else column.asc(), Client.id.asc()]
+    order = [column.desc() if query.descending else column.asc(), _CLIENTS.c.id.asc()]
     return (
         select(
-            Client.id,
-            Client.full_name,
-            Client.client_type,
-            Client.goal,
-            Client.packet_status,
-            Client.updated_at,
+            _CLIENTS.c.id,
+            _CLIENTS.c.full_name,
+            _CLIENTS.c.client_type,
+            _CLIENTS.c.goal,
+            _CLIENTS.c.packet_status,
+            _CLIENTS.c.updated_at,
         )
         .where(and_(True, *_conditions(query)))
         .order_by(*order)
@@ -370,8 +366,8 @@ def search_clients(
         return count_clients(db, query), list_clients(db, query, limit=limit)
     total = func.count().over().label("total")
     statement = _select_rows(query).add_columns(total).limit(limit)
-    with db.read() as session:
-        rows = session.execute(statement).all()
+    with db.reading() as connection:
+        rows = connection.execute(statement).all()
     if not rows:
         return 0, []
     found = [
@@ -392,22 +388,22 @@ def list_clients(
     statement = _select_rows(query).offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
-    with db.read() as session:
-        return [ClientRow(**row._asdict()) for row in session.execute(statement)]
+    with db.reading() as connection:
+        return [ClientRow(**row._asdict()) for row in connection.execute(statement)]
 
 
 def count_clients(db: Database, query: ClientQuery = ClientQuery()) -> int:
     """Return how many clients match ``query``."""
-    statement = select(func.count(Client.id)).where(and_(True, *_conditions(query)))
-    with db.read() as session:
-        return session.scalar(statement) or 0
+    statement = select(func.count(_CLIENTS.c.id)).where(and_(True, *_conditions(query)))
+    with db.reading() as connection:
+        return connection.scalar(statement) or 0
 
 
 def matching_client_ids(db: Database, query: ClientQuery = ClientQuery()) -> list[int]:
     """Return the ids of every client matching ``query``, in its order."""
-    statement = _select_rows(query).with_only_columns(Client.id)
-    with db.read() as session:
-        return list(session.scalars(statement))
+    statement = _select_rows(query).with_only_columns(_CLIENTS.c.id)
+    with db.reading() as connection:
+        return list(connection.scalars(statement))
 
 
 # Ids per ``IN (...)`` list; SQLite refuses statements with too many parameters.
@@ -429,28 +425,26 @@ def current_intakes(
         ]
         return sorted((row for chunk in chunks for row in chunk), key=lambda r: r[0])
     latest = (
-        select(
-            IntakeVersion.client_id, func.max(IntakeVersion.version).label("version")
-        )
-        .group_by(IntakeVersion.client_id)
+        select(_INTAKES.c.client_id, func.max(_INTAKES.c.version).label("version"))
+        .group_by(_INTAKES.c.client_id)
         .subquery()
     )
     statement = (
-        select(Client.id, Client.full_name, IntakeVersion.data)
-        .join(latest, latest.c.client_id == Client.id)
+        select(_CLIENTS.c.id, _CLIENTS.c.full_name, _INTAKES.c.data)
+        .join(latest, latest.c.client_id == _CLIENTS.c.id)
         .join(
-            IntakeVersion,
+            _INTAKES,
             and_(
-                IntakeVersion.client_id == Client.id,
-                IntakeVersion.version == latest.c.version,
+                _INTAKES.c.client_id == _CLIENTS.c.id,
+                _INTAKES.c.version == latest.c.version,
             ),
         )
-        .order_by(Client.id)
+        .order_by(_CLIENTS.c.id)
     )
     if client_ids is not None:
-        statement = statement.where(Client.id.in_(client_ids))
-    with db.read() as session:
-        rows = session.execute(statement).all()
+        statement = statement.where(_CLIENTS.c.id.in_(client_ids))
+    with db.reading() as connection:
+        rows = connection.execute(statement).all()
     found = {row[0] for row in rows}
     for client_id in client_ids or []:
         if client_id not in found:

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from packetstudio.store import tables
 from packetstudio.store.database import Database
-from packetstudio.store.models import Packet
 
 
 @dataclass(frozen=True)
@@ -28,51 +28,57 @@ class PacketRecord:
     has_pdf: bool
 
 
-def _record(packet: Packet, has_pdf: bool) -> PacketRecord:
-    return PacketRecord(
-        id=packet.id,
-        client_id=packet.client_id,
-        packet_type=packet.packet_type,
-        status=packet.status,
-        attempts=packet.attempts,
-        error_message=packet.error_message,
-        page_count=packet.page_count,
-        updated_at=packet.updated_at,
-        ready_at=packet.ready_at,
-        has_pdf=has_pdf,
-    )
+_PACKETS = tables.packets
+
+# What the client view shows of a packet: every column but the PDF itself.
+_SHOWN = select(
+    _PACKETS.c.id,
+    _PACKETS.c.client_id,
+    _PACKETS.c.packet_type,
+    _PACKETS.c.status,
+    _PACKETS.c.attempts,
+    _PACKETS.c.error_message,
+    _PACKETS.c.page_count,
+    _PACKETS.c.updated_at,
+    _PACKETS.c.ready_at,
+    _PACKETS.c.pdf.is_not(None).label("has_pdf"),
+)
 
 
 def packets_for_client(db: Database, client_id: int) -> list[PacketRecord]:
     """Return the client's packets, one per packet type they have."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Packet, Packet.pdf.is_not(None))
-            .where(Packet.client_id == client_id)
-            .order_by(Packet.id)
-        ).all()
-        return [_record(packet, bool(has_pdf)) for packet, has_pdf in rows]
+    statement = _SHOWN.where(_PACKETS.c.client_id == client_id).order_by(_PACKETS.c.id)
+    with db.reading() as connection:
+        rows = connection.execute(statement).all()
+    return [
+        PacketRecord(**row._asdict() | {"has_pdf": bool(row.has_pdf)}) for row in rows
+    ]
 
 
 def packet_pdf(db: Database, packet_id: int) -> bytes | None:
     """Return the stored PDF of a packet, or None if it has none yet."""
-    with db.read() as session:
-        return session.scalar(select(Packet.pdf).where(Packet.id == packet_id))
+    with db.reading() as connection:
+        pdf: bytes | None = connection.scalar(
+            select(_PACKETS.c.pdf).where(_PACKETS.c.id == packet_id)
+        )
+    return pdf
 
 
 def packet_content(db: Database, packet_id: int) -> dict[str, Any] | None:
     """Return the stored content of a packet as JSON values."""
-    with db.read() as session:
-        content = session.scalar(select(Packet.content).where(Packet.id == packet_id))
-        return None if content is None else dict(content)
+    with db.reading() as connection:
+        content = connection.scalar(
+            select(_PACKETS.c.content).where(_PACKETS.c.id == packet_id)
+        )
+    return None if content is None else dict(content)
 
 
 def generated_packets(db: Database) -> list[tuple[int, str]]:
     """Return (client id, packet type) of every packet that has a PDF."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Packet.client_id, Packet.packet_type)
-            .where(Packet.pdf.is_not(None))
-            .order_by(Packet.client_id, Packet.id)
+    with db.reading() as connection:
+        rows = connection.execute(
+            select(_PACKETS.c.client_id, _PACKETS.c.packet_type)
+            .where(_PACKETS.c.pdf.is_not(None))
+            .order_by(_PACKETS.c.client_id, _PACKETS.c.id)
         ).all()
     return [(client_id, packet_type) for client_id, packet_type in rows]

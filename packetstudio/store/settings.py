@@ -25,8 +25,9 @@ from sqlalchemy import Connection, bindparam, select
 
 from packetstudio.paths import user_cache_dir
 from packetstudio.pdf.branding import LOGO_SUFFIXES, Branding
+from packetstudio.store import tables
 from packetstudio.store.database import Database
-from packetstudio.store.models import Setting, utcnow
+from packetstudio.store.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ class SettingError(ValueError):
     """A preference cannot be saved; the message names it and what is allowed."""
 
 
-_PREFIXED = select(Setting.key, Setting.value).where(
-    Setting.key.startswith(bindparam("prefix"))
+_SETTINGS = tables.settings
+_PREFIXED = select(_SETTINGS.c.key, _SETTINGS.c.value).where(
+    _SETTINGS.c.key.startswith(bindparam("prefix"))
 )
 
 
@@ -66,6 +68,8 @@ def read_settings(connection: Connection, prefix: str) -> dict[str, Any]:
 
 def put_settings(db: Database, prefix: str, values: dict[str, Any]) -> None:
     """Store each value under ``prefix + name``, in one transaction."""
+    from packetstudio.store.models import Setting
+
     with db.write() as session:
         at = utcnow()
         for name, value in values.items():

@@ -12,11 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from packetstudio.pdf.branding import Branding
+from packetstudio.store import tables
 from packetstudio.store.database import Database
-from packetstudio.store.models import Template, utcnow
+from packetstudio.store.tables import utcnow
 from packetstudio.templates.defaults import (
     SAMPLE_AS_OF,
     default_template,
@@ -87,10 +88,11 @@ def current_template(
         return read_template(connection, packet_type)
 
 
+_TEMPLATES = tables.templates
 _NEWEST = (
-    select(Template.body, Template.version)
-    .where(Template.packet_type == bindparam("packet_type"))
-    .order_by(Template.version.desc())
+    select(_TEMPLATES.c.body, _TEMPLATES.c.version)
+    .where(_TEMPLATES.c.packet_type == bindparam("packet_type"))
+    .order_by(_TEMPLATES.c.version.desc())
     .limit(1)
 )
 
@@ -140,23 +142,29 @@ def template_history(
 ) -> list[TemplateVersion]:
     """Return every stored version of a packet type's template, newest first."""
     kind = PacketType(packet_type)
-    with db.read() as session:
-        rows = session.scalars(
-            select(Template)
-            .where(Template.packet_type == kind.value)
-            .order_by(Template.version.desc())
+    columns = [_TEMPLATES.c[name] for name in _VERSION_COLUMNS]
+    with db.reading() as connection:
+        rows = connection.execute(
+            select(*columns)
+            .where(_TEMPLATES.c.packet_type == kind.value)
+            .order_by(_TEMPLATES.c.version.desc())
         ).all()
-        return [_version(row) for row in rows]
+    return [TemplateVersion(**row._asdict()) for row in rows]
+
+
+_VERSION_COLUMNS = ("packet_type", "version", "body", "note", "created_at")
 
 
 def _store(db: Database, kind: PacketType, body: str, note: str | None) -> int:
-    with db.write() as session:
-        latest = session.scalar(
-            select(func.max(Template.version)).where(Template.packet_type == kind.value)
+    with db.writing() as connection:
+        latest = connection.scalar(
+            select(func.max(_TEMPLATES.c.version)).where(
+                _TEMPLATES.c.packet_type == kind.value
+            )
         )
         version = (latest or 0) + 1
-        session.add(
-            Template(
+        connection.execute(
+            insert(_TEMPLATES).values(
                 packet_type=kind.value,
                 version=version,
                 body=body,
@@ -165,13 +173,3 @@ def _store(db: Database, kind: PacketType, body: str, note: str | None) -> int:
             )
         )
         return version
-
-
-def _version(row: Template) -> TemplateVersion:
-    return TemplateVersion(
-        packet_type=row.packet_type,
-        version=row.version,
-        body=row.body,
-        note=row.note,
-        created_at=row.created_at,
-    )

@@ -6,7 +6,9 @@ import gc
 import logging
 import os
 import sys
+import threading
 from functools import partial
+from importlib import import_module
 from logging.handlers import RotatingFileHandler
 from types import TracebackType
 
@@ -37,6 +39,10 @@ CLEANUP_INTERVAL_MS = 3_600_000
 # window does not wait for them, and before the first Generate does.
 TUNE_COLLECTOR_AFTER_MS = 1000
 WARM_RENDERERS_AFTER_MS = 1500
+# The client list and the queue read and write tables directly; the ORM,
+# which editing a client or retrying a job uses, loads in the background
+# once the window shows, and before the collector is tuned.
+LOAD_ORM_AFTER_MS = 300
 
 # The name of the .desktop file (packaging/linux/), which Wayland desktops
 # use to find the icon of the running window.
@@ -102,6 +108,16 @@ def tune_collector() -> None:
     gc.set_threshold(5000, 20, 100)
 
 
+def load_orm() -> None:
+    """Start loading the ORM classes in the background."""
+    threading.Thread(
+        target=import_module,
+        args=("packetstudio.store.models",),
+        name="load-orm",
+        daemon=True,
+    ).start()
+
+
 def _automatic_backup(url: str) -> None:
     """Back up a SQLite database once a day at start-up; never stop the app."""
     path = sqlite_path(url)
@@ -148,6 +164,7 @@ def run_app(url: str) -> int:
     window.threads_changed.connect(pool.resize)
     window.show()
     # After the first paint: a full collection then takes a tenth of a second.
+    QTimer.singleShot(LOAD_ORM_AFTER_MS, load_orm)
     QTimer.singleShot(TUNE_COLLECTOR_AFTER_MS, tune_collector)
     QTimer.singleShot(WARM_RENDERERS_AFTER_MS, pool.warm)
     runner.start()
