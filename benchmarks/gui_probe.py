@@ -1,8 +1,8 @@
 """The child process of benchmarks/bench_startup.py: one app start, measured.
 
-``app`` starts PacketStudio through :func:`packetstudio.ui.app.run_app`, the
-function ``packetstudio`` itself calls, and prints ``ready`` once the client
-list has painted its first rows. It then types a name into the search box a
+``app`` starts PacketStudio as the ``packetstudio`` command does, through
+:func:`packetstudio.cli.main` with only ``--db``, and prints ``ready`` once the
+client list has painted its first rows. It then types a name into the search box a
 character at a time and prints, as JSON, how long each keystroke took until
 the client model had updated. ``bare`` shows an empty QMainWindow instead and
 prints ``ready`` after its first paint: the baseline.
@@ -105,7 +105,7 @@ def run_app_probe(url: str, names: list[str]) -> int:
     """Start the app on ``url``; report start-up, then search timings."""
     # Imported here so that the bare baseline does not pay for the app's
     # imports.
-    from packetstudio.ui.app import run_app
+    from packetstudio.cli import main as packetstudio
 
     app = QApplication(sys.argv)
 
@@ -128,7 +128,7 @@ def run_app_probe(url: str, names: list[str]) -> int:
 
     watcher = FirstPaint(_is_client_rows, measure)
     app.installEventFilter(watcher)
-    return run_app(url)
+    return packetstudio(["--db", url])
 
 
 def run_bare_probe() -> int:

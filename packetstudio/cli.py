@@ -21,15 +21,19 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packetstudio import __version__
-from packetstudio.intake import Intake, IntakeError, parse_intake
 from packetstudio.queue import jobs as queue_jobs
 from packetstudio.store import Database, DatabaseError, default_url
 from packetstudio.store import clients as client_store
 from packetstudio.store.database import NotADatabase
 from packetstudio.vocabulary import PacketType
+
+if TYPE_CHECKING:
+    # The intake model (and pydantic) loads with the commands that read an
+    # intake, not with the app, which shows its window without it.
+    from packetstudio.intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -425,6 +429,7 @@ def _positive(text: str) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from packetstudio.demo import demo_intakes
+    from packetstudio.intake import parse_intake
 
     intakes = [parse_intake(raw) for raw in demo_intakes(args.clients, args.seed)]
     db = _open_database(args)
@@ -841,6 +846,8 @@ def read_json(path: Path) -> Any:
 
 def read_intake(path: Path) -> Intake:
     """Read and validate an intake JSON file."""
+    from packetstudio.intake import IntakeError, parse_intake
+
     raw = read_json(path)
     try:
         return parse_intake(raw)

@@ -62,6 +62,7 @@ OPEN_WINDOW = """
 import sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+import packetstudio.cli
 from packetstudio.store import Database
 from packetstudio.ui.main_window import MainWindow
 from packetstudio.ui.runner import QueueRunner
