@@ -20,8 +20,9 @@ from packetstudio.queue.jobs import (
     QueueConfig,
 )
 from packetstudio.store import Database
-from packetstudio.store.clients import add_client, get_client
+from packetstudio.store.clients import add_client, delete_client, get_client
 from packetstudio.store.models import Job, Packet
+from packetstudio.store.packets import packets_for_client
 from tests.conftest import example
 
 FAST = QueueConfig(backoff_s=0.01, jitter=0.0, lease_s=30)
@@ -286,6 +287,33 @@ def test_releasing_gives_back_running_jobs_without_counting_the_attempt(
     assert (counts[JobStatus.QUEUED], counts[JobStatus.RUNNING]) == (1, 1)
     again = jobs.claim(db, "desk-c", FAST)
     assert again is not None and again.attempt == 1
+
+
+def test_releasing_shows_the_packet_queued_again_in_the_client_list(
+    db: Database, client_id: int
+) -> None:
+    jobs.enqueue(db, [(client_id, "nutrition")])
+    assert jobs.claim(db, "desk-a", FAST) is not None
+    assert get_client(db, client_id).packet_status == JobStatus.RUNNING
+
+    jobs.release(db, "desk-a")
+
+    assert get_client(db, client_id).packet_status == JobStatus.QUEUED
+    assert packet_row(db, client_id, "nutrition").status == JobStatus.QUEUED
+
+
+def test_deleting_a_client_removes_their_packets_and_jobs(
+    db: Database, client_id: int
+) -> None:
+    other = add_client(db, parse_intake(example("athlete")))
+    jobs.enqueue(db, [(client_id, "nutrition"), (client_id, "workout")])
+    [kept] = jobs.enqueue(db, [(other, "nutrition")])
+
+    delete_client(db, client_id)
+
+    assert packets_for_client(db, client_id) == []
+    assert jobs.stats(db).counts == {JobStatus.QUEUED: 1}
+    assert [record.id for record in jobs.recent(db)] == [kept]
 
 
 # -- statistics and housekeeping --------------------------------------------

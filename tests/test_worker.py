@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import itertools
+import subprocess
+import sys
 import threading
 from datetime import datetime
 from typing import Any
@@ -62,6 +64,39 @@ def test_the_worker_makes_every_queued_packet_and_stops_when_empty(
     assert jobs.stats(db).counts == {JobStatus.READY: len(plan.requests)}
     assert (athlete, "performance") in plan.requests
     assert (client_id, "performance") not in plan.requests
+
+
+WORK_THE_QUEUE = """
+import sys
+from packetstudio.queue.worker import Worker
+from packetstudio.store import Database
+
+db = Database.open(sys.argv[1])
+stats = Worker(db, threads=2, idle_s=0.05).run(until_empty=True)
+assert stats.ready == int(sys.argv[2]), stats
+loaded = [m for m in sys.modules if m.startswith("sqlalchemy.orm")]
+assert not loaded, loaded
+"""
+
+
+def test_a_worker_claims_and_stores_packets_without_the_orm(
+    db_url: str, client_id: int, db: Database
+) -> None:
+    """Every job's claim, reads and result go through table statements, which
+    cost a fraction of the ORM's; it loads only for failures and changes by
+    hand."""
+    requests = [(client_id, "nutrition"), (client_id, "workout")]
+    jobs.enqueue(db, requests)
+
+    done = subprocess.run(
+        [sys.executable, "-c", WORK_THE_QUEUE, db_url, str(len(requests))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert jobs.stats(db).counts == {JobStatus.READY: len(requests)}
 
 
 def test_threads_waiting_for_more_work_see_the_last_job_end_at_once(
