@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -49,7 +48,6 @@ Command = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
-    multiprocessing.freeze_support()  # render processes in a frozen build
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+from packetstudio.intake import parse_intake
 from packetstudio.store import Database
+from tests.conftest import example
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,3 +100,55 @@ def test_opening_the_window_leaves_the_packet_machinery_for_later(
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert done.returncode == 0, done.stderr
+
+
+# The installed command as pip writes it: its entry point imported first, at
+# the top of a script that a spawned render process runs again.
+COMMAND_SCRIPT = """
+import json
+import sys
+from {module} import {function}
+
+if __name__ == "__main__":
+    from packetstudio.pdf.branding import Branding
+    from packetstudio.pdf.pool import RenderPool
+    from packetstudio.templates.defaults import default_template
+    from packetstudio.vocabulary import PacketType
+
+    pool = RenderPool(1)
+    source = default_template(PacketType.WORKOUT)
+    intake = json.loads(sys.argv[1])
+    packet = pool.make("workout", intake, source, Branding(), "Maria Lopez")
+    assert packet.page_count > 1
+    pool.close()
+"""
+
+
+def test_render_processes_of_the_command_never_load_the_database_layer(
+    tmp_path: Path,
+) -> None:
+    """Start-up of each render process: it imports the command's script again."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    module, function = config["project"]["scripts"]["packetstudio"].split(":")
+    script = tmp_path / "packetstudio"
+    script.write_text(COMMAND_SCRIPT.format(module=module, function=function))
+    intake = parse_intake(example("general")).to_json_dict()
+
+    done = subprocess.run(
+        [sys.executable, str(script), json.dumps(intake)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
+    )
+
+    assert done.returncode == 0, done.stderr
+    # Both processes list what they import on stderr.
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "packetstudio.making" in imported, "the render process was not listed"
+    database_layer = ("sqlalchemy", "packetstudio.store", "packetstudio.cli")
+    assert not {m for m in imported if m.startswith(database_layer)}
