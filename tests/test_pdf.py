@@ -19,10 +19,15 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 from reportlab import rl_config
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from packetstudio.pdf import Branding, RenderedHandout, render_handout
+from packetstudio.pdf.fonts import BOLD, register_fonts
 from packetstudio.pdf.markup import Node, parse_markup
 from packetstudio.pdf.render import template_context
+from packetstudio.pdf.tables import CELL_LEADING, CELL_SIZE, grid
+from packetstudio.pdf.theme import Theme
+from packetstudio.pdf.widgets import HandoutTable
 from packetstudio.store import Database
 from packetstudio.store.settings import (
     SettingError,
@@ -402,3 +407,72 @@ def test_threads_rendering_the_same_logo_at_once_all_succeed(tmp_path: Path) -> 
     for handout in handouts:
         first_page = PdfReader(io.BytesIO(handout.pdf)).pages[0]
         assert len(first_page.images) == 1
+
+
+def reportlab_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw handout tables cell by cell, as ReportLab's Table does."""
+    monkeypatch.setattr(HandoutTable, "draw", Table.draw)
+    monkeypatch.setattr(HandoutTable, "_drawCell", Table._drawCell)
+
+
+def page_images(pdf: bytes, folder: Path, stem: str) -> list[bytes]:
+    return [png.read_bytes() for png in render_pages(pdf, folder, dpi=90, stem=stem)]
+
+
+def text_objects(pdf: bytes) -> int:
+    reader = PdfReader(io.BytesIO(pdf))
+    streams = (page.get_contents().get_data() for page in reader.pages)
+    return sum(len(re.findall(rb"\bBT\b", stream)) for stream in streams)
+
+
+@pytest.mark.parametrize("packet_type", list(PacketType), ids=str)
+def test_table_text_is_drawn_exactly_where_reportlab_draws_it(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packet_type: PacketType
+) -> None:
+    """Each table's text goes into one text object; the pages look the same."""
+    ours = render(packet_type).pdf
+    with monkeypatch.context() as patched:
+        reportlab_drawing(patched)
+        theirs = render(packet_type).pdf
+
+    assert page_images(ours, tmp_path, "ours") == page_images(theirs, tmp_path, "rl")
+    assert text_objects(ours) < text_objects(theirs)
+
+
+def test_every_alignment_weight_and_line_of_a_table_lands_where_reportlab_puts_it(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register_fonts()
+    theme = Theme(GYM)
+    data = [
+        ["Food", "Grams", "When", "Note"],
+        ["Oats, dry", "80", "Breakfast", "Cook with\nwater or milk"],
+        [
+            "Chicken breast,\nroasted",
+            "150",
+            "Lunch",
+            Paragraph("<b>Bold</b> and plain", theme.cell),
+        ],
+        ["Olive oil", "10", "Dinner", "Měřeno lžící"],
+    ]
+    extra = [
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        ("ALIGN", (2, 1), (2, -1), "CENTRE"),
+        ("FONT", (0, 2), (0, 2), BOLD, CELL_SIZE, CELL_LEADING),
+    ]
+
+    def table_pdf() -> bytes:
+        buffer = io.BytesIO()
+        table = grid(
+            theme, [list(row) for row in data], [120, 60, 90, 180], 1, extra=extra
+        )
+        SimpleDocTemplate(buffer, pagesize=theme.page_size).build([table])
+        return buffer.getvalue()
+
+    ours = table_pdf()
+    with monkeypatch.context() as patched:
+        reportlab_drawing(patched)
+        theirs = table_pdf()
+
+    assert page_images(ours, tmp_path, "ours") == page_images(theirs, tmp_path, "rl")
+    assert text_objects(ours) < text_objects(theirs)
