@@ -1,11 +1,12 @@
 """The child process of benchmarks/bench_startup.py: one app start, measured.
 
 ``app`` starts PacketStudio as the ``packetstudio`` command does, through
-:func:`packetstudio.cli.main` with only ``--db``, and prints ``ready`` once the
-client list has painted its first rows. It then types a name into the search box a
-character at a time and prints, as JSON, how long each keystroke took until
-the client model had updated. ``bare`` shows an empty QMainWindow instead and
-prints ``ready`` after its first paint: the baseline.
+its entry point (:func:`packetstudio.__main__.main`) with only ``--db``, and
+prints ``ready`` once the client list has painted its first rows. It then
+types a name into the search box a character at a time and prints, as JSON,
+how long each keystroke took until the client model had updated. ``bare``
+shows an empty QMainWindow instead and prints ``ready`` after its first
+paint: the baseline.
 
     QT_QPA_PLATFORM=offscreen python -m benchmarks.gui_probe app DB_URL NAME
     QT_QPA_PLATFORM=offscreen python -m benchmarks.gui_probe bare
@@ -105,7 +106,7 @@ def run_app_probe(url: str, names: list[str]) -> int:
     """Start the app on ``url``; report start-up, then search timings."""
     # Imported here so that the bare baseline does not pay for the app's
     # imports.
-    from packetstudio.cli import main as packetstudio
+    from packetstudio.__main__ import main as packetstudio
 
     app = QApplication(sys.argv)
 
@@ -128,7 +129,8 @@ def run_app_probe(url: str, names: list[str]) -> int:
 
     watcher = FirstPaint(_is_client_rows, measure)
     app.installEventFilter(watcher)
-    return packetstudio(["--db", url])
+    sys.argv = ["packetstudio", "--db", url]
+    return packetstudio()
 
 
 def run_bare_probe() -> int:

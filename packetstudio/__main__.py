@@ -9,11 +9,14 @@ process. Neither then loads the database layer it does not use.
 import multiprocessing
 import sys
 
+from packetstudio.startup import loading
+
 
 def main() -> int:
     """Run the command line (or, in a frozen build, a render process)."""
     multiprocessing.freeze_support()
-    from packetstudio.cli import main as run
+    with loading():
+        from packetstudio.cli import main as run
 
     return run()
 

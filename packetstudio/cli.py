@@ -105,7 +105,10 @@ def _open_database(args: argparse.Namespace) -> Database:
 
 
 def _open_gui(args: argparse.Namespace) -> int:
-    from packetstudio.ui.app import run_app
+    from packetstudio.startup import loading
+
+    with loading():
+        from packetstudio.ui.app import run_app
 
     return run_app(args.db or default_url())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from packetstudio.intake import parse_intake
+from packetstudio.startup import loading
 from packetstudio.store import Database
 from tests.conftest import example
 
@@ -152,3 +154,17 @@ def test_render_processes_of_the_command_never_load_the_database_layer(
     assert "packetstudio.making" in imported, "the render process was not listed"
     database_layer = ("sqlalchemy", "packetstudio.store", "packetstudio.cli")
     assert not {m for m in imported if m.startswith(database_layer)}
+
+
+def test_modules_load_without_collector_passes_and_stay_out_of_later_ones() -> None:
+    """Start-up: what loading makes lives as long as the program."""
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        with loading():
+            assert not gc.isenabled()
+            made = [[index] for index in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(made)
+    finally:
+        gc.unfreeze()

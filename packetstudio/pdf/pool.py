@@ -21,7 +21,6 @@ waiting for the thread with the next job to be woken and sent it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib
 import logging
 import multiprocessing
@@ -80,14 +79,15 @@ def _serve(connection: Connection, parent: int) -> None:
     it. Every answer is ``(True, value)`` or ``(False, error)``.
     """
     _follow_parent(parent)
-    from packetstudio.making import prepare
+    from packetstudio.startup import loading
 
-    functions = {name: _load(name) for name in TARGETS}
-    prepare()
-    # What has loaded lives as long as the process: kept out of the
-    # collector's passes, which then only look at what each job makes.
-    gc.collect()
-    gc.freeze()
+    # What loads lives as long as the process: kept out of the collector's
+    # passes, which then only look at what each job makes.
+    with loading():
+        from packetstudio.making import prepare
+
+        functions = {name: _load(name) for name in TARGETS}
+        prepare()
     while True:
         try:
             request = connection.recv()
