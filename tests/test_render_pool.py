@@ -25,7 +25,7 @@ from packetstudio.generators import NotApplicable, generate
 from packetstudio.intake import parse_intake
 from packetstudio.making import make_packet
 from packetstudio.pdf.branding import Branding
-from packetstudio.pdf.pool import RenderPool, RenderPoolBroken, _portable
+from packetstudio.pdf.pool import RenderPool, RenderPoolBroken, _portable, _Renderer
 from packetstudio.pdf.render import render_handout
 from packetstudio.queue import jobs
 from packetstudio.queue.errors import classify
@@ -124,6 +124,18 @@ def test_a_render_process_dying_mid_render_fails_that_render_only(
 
     assert [type(exc) for exc in failed] == [RenderPoolBroken]
     assert pool(*arguments()).page_count > 0  # type: ignore[arg-type]
+
+
+def test_a_render_process_whose_pool_end_closed_mid_job_ends_quietly(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    renderer = _Renderer(multiprocessing.get_context("spawn"))
+    renderer.connection.send(("render", arguments(), {}))
+    renderer.connection.close()  # the app quit while the job was queued
+    renderer.process.join(60)
+
+    assert renderer.process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def make_arguments(packet_type: str, who: str = "general") -> tuple[object, ...]:

@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext, SpawnProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
 
 from packetstudio.pdf.branding import Branding
@@ -100,10 +101,28 @@ def _serve(connection: Connection, parent: int) -> None:
             answer: tuple[bool, Any] = (True, functions[target](*arguments, **options))
         except Exception as exc:  # carried back to the thread that asked
             answer = (False, _portable(exc))
-        try:
-            connection.send(answer)
-        except Exception as exc:  # an answer that cannot be pickled
-            connection.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        if not _answer(connection, answer):
+            return
+
+
+def _answer(connection: Connection, answer: tuple[bool, Any]) -> bool:
+    """Send ``answer`` back; return False if the pool's end has been closed.
+
+    A pool closed while its process held a job (the app quitting mid-batch,
+    a thread interrupted) leaves nobody to read the answer, and the process
+    then ends quietly.
+    """
+    try:
+        message = ForkingPickler.dumps(answer)
+    except Exception as exc:  # an answer that cannot be pickled
+        message = ForkingPickler.dumps(
+            (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+        )
+    try:
+        connection.send_bytes(message)
+    except OSError:
+        return False
+    return True
 
 
 def _load(target: str) -> Callable[..., Any]:
