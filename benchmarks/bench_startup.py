@@ -10,11 +10,6 @@ the matches straight through sqlite3. Peak memory is the app process's
 maximum resident set since exec (VmHWM), beside the bare window's.
 
     python -m benchmarks.bench_startup [--clients 50000] [--runs 3]
-
-FIXME(ui): the app starts in about 4x the bare window's time (4.0-4.3x;
-target 4x). What is left is mostly importing SQLAlchemy and its ORM (about
-0.3 s, twice the bare window on its own), which the client list needs for
-its first rows; docs/performance.md has the breakdown.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Importing the app makes several hundred thousand objects (classes,
 functions, SQLAlchemy's and Qt's tables) that live as long as the process.
 The cyclic garbage collector would pass over them again and again while they
-load, a sixth of the app's start-up when measured; none of them is garbage.
+load, about a tenth of the app's start-up; none of them is garbage.
 """
 
 from __future__ import annotations
