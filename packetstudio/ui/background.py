@@ -2,94 +2,73 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
+_Callbacks = tuple[Callable[[Any], None], Callable[[BaseException], None]]
 
-class _Outcome(QObject):
-    """Delivers a task's result or exception to the GUI thread.
 
-    The signals reach this object's own slots, queued to the GUI thread. It
-    has no parent, so closing the window cannot delete it while its result
-    is on the way; if the window is gone by then, the callbacks are skipped.
+class _Relay(QObject):
+    """Carries each task's outcome to the GUI thread (a queued connection).
+
+    One relay serves every task of a ``Background`` and lives as long as it,
+    so a pool thread never emits on an object the GUI thread may be deleting.
 
     Signals:
-        succeeded(result)
-        failed(exception)
+        done(task_id, succeeded, value): ``value`` is the task's result, or
+            the exception it raised.
     """
 
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-    def __init__(
-        self,
-        background: Background,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None],
-    ) -> None:
-        super().__init__()
-        self._background = background
-        self._on_success = on_success
-        self._on_failure = on_failure
-        self.succeeded.connect(self._succeeded)
-        self.failed.connect(self._failed)
-
-    @Slot(object)
-    def _succeeded(self, result: Any) -> None:
-        try:
-            if shiboken6.isValid(self._background):
-                self._on_success(result)
-        finally:
-            self._finish()
-
-    @Slot(object)
-    def _failed(self, exc: BaseException) -> None:
-        try:
-            if shiboken6.isValid(self._background):
-                self._on_failure(exc)
-        finally:
-            self._finish()
-
-    def _finish(self) -> None:
-        self._background.pending.discard(self)
-        self.deleteLater()
+    done = Signal(int, bool, object)
 
 
 class _Task(QRunnable):
-    def __init__(self, work: Callable[[], Any], outcome: _Outcome) -> None:
+    def __init__(self, task_id: int, work: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
+        self._id = task_id
         self._work = work
-        self._outcome = outcome
+        self._relay = relay
 
     def run(self) -> None:
         try:
             result = self._work()
         except Exception as exc:  # every failure reaches the GUI as a signal
-            self._outcome.failed.emit(exc)
+            self._relay.done.emit(self._id, False, exc)
         else:
-            self._outcome.succeeded.emit(result)
+            self._relay.done.emit(self._id, True, result)
 
 
 class Background(QObject):
     """Runs work such as queueing a batch of packets on a pool thread.
 
     The callbacks run on the GUI thread. Tasks run one at a time, in the
-    order given, so a second click cannot overtake the first.
+    order given, so a second click cannot overtake the first. If this object
+    is deleted first (its window closed), the callbacks are skipped.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        # Outcomes on their way, kept alive until delivered.
-        self.pending: set[_Outcome] = set()
+        # A child made after the pool: deleting this object deletes the
+        # pool, which waits for its task, before the relay it emits on.
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._deliver)
+        self._ids = itertools.count()
+        # Callbacks of the tasks queued or running, by task id.
+        self._waiting: dict[int, _Callbacks] = {}
         self._stopped = False
+
+    @property
+    def pending(self) -> int:
+        """How many tasks have not yet had their callback."""
+        return len(self._waiting)
 
     def run(
         self,
@@ -100,9 +79,17 @@ class Background(QObject):
         if self._stopped:
             log.debug("Background work asked for after stop; not run")
             return
-        outcome = _Outcome(self, on_success, on_failure)
-        self.pending.add(outcome)
-        self._pool.start(_Task(work, outcome))
+        task_id = next(self._ids)
+        self._waiting[task_id] = (on_success, on_failure)
+        self._pool.start(_Task(task_id, work, self._relay))
+
+    @Slot(int, bool, object)
+    def _deliver(self, task_id: int, succeeded: bool, value: Any) -> None:
+        on_success, on_failure = self._waiting.pop(task_id)
+        if succeeded:
+            on_success(value)
+        else:
+            on_failure(value)
 
     def stop(self, msecs: int = 30_000) -> bool:
         """Take no more work and wait for what is queued (the window closes).
