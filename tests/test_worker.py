@@ -7,6 +7,7 @@ import itertools
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 from typing import Any
 
@@ -117,6 +118,48 @@ def test_threads_waiting_for_more_work_see_the_last_job_end_at_once(
 
     assert not running.is_alive()
     assert worker.stats.ready == 2
+
+
+def test_a_job_ending_while_a_thread_looks_at_the_queue_still_wakes_it(
+    db: Database, client_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last job ends after an idle thread has counted it as running but
+    before that thread starts waiting: the thread must not sleep through the
+    news for its whole idle time (ten minutes here)."""
+    jobs.enqueue(db, [(client_id, "nutrition")])
+    counted = threading.Event()
+    first_count = threading.Lock()
+    real_pending = jobs.pending
+    worker: Worker
+
+    def pending(database: Database) -> tuple[int, datetime | None]:
+        result = real_pending(database)
+        if first_count.acquire(blocking=False):  # the idle thread, the first time
+            counted.set()
+            # Let the job end, and its thread tell the others, before waiting.
+            while worker.stats.ready == 0:
+                time.sleep(0.01)
+            time.sleep(0.2)
+        return result
+
+    def process(database: Database, job: ClaimedJob, config: QueueConfig) -> JobStatus:
+        assert counted.wait(30)
+        return pipeline.process(database, job, config)
+
+    monkeypatch.setattr(jobs, "pending", pending)
+    worker = Worker(
+        db, threads=2, config=QueueConfig(lease_s=600), idle_s=600, process=process
+    )
+    running = threading.Thread(
+        target=worker.run, kwargs={"until_empty": True}, daemon=True
+    )
+
+    running.start()
+    running.join(60)
+
+    assert not running.is_alive()
+    assert worker.stats.ready == 1
+    assert jobs.stats(db).counts == {JobStatus.READY: 1}
 
 
 def test_transient_failures_succeed_within_three_attempts_with_growing_delays(

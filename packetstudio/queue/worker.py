@@ -192,8 +192,11 @@ class Worker:
         self._process = process
         self._stop = threading.Event()
         # Notified when a job ends or the worker stops, so that threads
-        # waiting for more work look again at once.
+        # waiting for more work look again at once; ``_ended`` counts the
+        # jobs ended, so a thread that looked at the queue can tell whether
+        # one ended before it started waiting.
         self._changed = threading.Condition()
+        self._ended = 0
         self._stats_lock = threading.Lock()
         self._keeper = LeaseKeeper(db, config)
 
@@ -259,6 +262,7 @@ class Worker:
                 with self._stats_lock:
                     self.stats.count(outcome[1])
                 with self._changed:
+                    self._ended += 1
                     self._changed.notify_all()
                 continue
             if until_empty and not self._wait_for_more():
@@ -268,6 +272,8 @@ class Worker:
 
     def _wait_for_more(self) -> bool:
         """Wait until a job may be due; False once no job is queued or running."""
+        with self._changed:
+            ended = self._ended
         count, next_due = jobs.pending(self.db)
         if count == 0:
             return False
@@ -276,6 +282,7 @@ class Worker:
             until_due = (next_due - datetime.now(UTC)).total_seconds()
             wait = min(self.idle_s, max(0.01, until_due))
         with self._changed:
-            if not self._stop.is_set():
+            # A job that ended while the queue was read would notify no one.
+            if not self._stop.is_set() and self._ended == ended:
                 self._changed.wait(wait)  # or until another thread ends a job
         return True
