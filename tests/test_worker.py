@@ -100,6 +100,17 @@ def test_a_worker_claims_and_stores_packets_without_the_orm(
     assert jobs.stats(db).counts == {JobStatus.READY: len(requests)}
 
 
+def empties_the_queue(worker: Worker, within_s: float) -> bool:
+    """Run ``worker`` until the queue is empty; False if it still runs after
+    ``within_s`` (its thread is left behind, as a daemon)."""
+    running = threading.Thread(
+        target=worker.run, kwargs={"until_empty": True}, daemon=True
+    )
+    running.start()
+    running.join(within_s)
+    return not running.is_alive()
+
+
 def test_threads_waiting_for_more_work_see_the_last_job_end_at_once(
     db: Database, client_id: int
 ) -> None:
@@ -109,14 +120,8 @@ def test_threads_waiting_for_more_work_see_the_last_job_end_at_once(
     jobs.enqueue(db, [(client_id, "nutrition"), (client_id, "workout")])
     long_leases = QueueConfig(backoff_s=0.05, jitter=0.0, lease_s=600)
     worker = Worker(db, threads=3, config=long_leases, idle_s=600)
-    running = threading.Thread(
-        target=worker.run, kwargs={"until_empty": True}, daemon=True
-    )
 
-    running.start()
-    running.join(120)
-
-    assert not running.is_alive()
+    assert empties_the_queue(worker, within_s=120)
     assert worker.stats.ready == 2
 
 
@@ -150,14 +155,8 @@ def test_a_job_ending_while_a_thread_looks_at_the_queue_still_wakes_it(
     worker = Worker(
         db, threads=2, config=QueueConfig(lease_s=600), idle_s=600, process=process
     )
-    running = threading.Thread(
-        target=worker.run, kwargs={"until_empty": True}, daemon=True
-    )
 
-    running.start()
-    running.join(60)
-
-    assert not running.is_alive()
+    assert empties_the_queue(worker, within_s=60)
     assert worker.stats.ready == 1
     assert jobs.stats(db).counts == {JobStatus.READY: 1}
 
