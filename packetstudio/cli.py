@@ -649,7 +649,10 @@ def _queue_stats(args: argparse.Namespace) -> int:
         _print_json(document)
     else:
         print("  ".join(f"{s.value} {document[s.value]}" for s in queue_jobs.JobStatus))
-        print(f"{document['per_minute']} per minute over the last hour")
+        print(
+            f"{document['finished_last_hour']} made in the last hour, "
+            f"{document['per_minute']} per minute since the first of them began"
+        )
     return EXIT_OK
 
 

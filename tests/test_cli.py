@@ -168,3 +168,23 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_queue_stats_tell_how_many_packets_were_made_and_at_what_pace(
+    run: Any,
+) -> None:
+    assert run("demo", "--clients", "3", "--seed", "2")[0] == 0
+    assert run("packets", "enqueue", "--all-clients", "--type", "all")[0] == 0
+    assert run("worker", "--processes", "0", "--until-empty")[0] == 0
+
+    status, out, _ = run("queue", "stats", "--json")
+    made = json.loads(out)["ready"]
+    assert status == 0 and made >= 3
+    status, out, err = run("queue", "stats")
+
+    assert (status, err) == (0, "")
+    # Made within seconds: the pace of that first minute, not spread over an hour.
+    assert out.splitlines()[1] == (
+        f"{made} made in the last hour, "
+        f"{float(made)} per minute since the first of them began"
+    )

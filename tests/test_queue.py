@@ -359,6 +359,57 @@ def test_stats_count_each_state_and_the_last_hours_throughput(
     assert stats.oldest_waiting_since is not None
 
 
+def finished_at_times(db: Database, times: list[tuple[timedelta, timedelta]]) -> None:
+    """Finish one job per (started, finished) pair, each that long ago."""
+    now = datetime.now(UTC)
+    for started_ago, finished_ago in times:
+        done = claim_and(db, "finish")
+        with db.write() as session:
+            session.execute(
+                update(Job)
+                .where(Job.id == done.id)
+                .values(started_at=now - started_ago, finished_at=now - finished_ago)
+            )
+
+
+@pytest.mark.parametrize(
+    ("times", "minutes"),
+    [
+        # A batch still running: its pace since its first job began.
+        (
+            [(timedelta(minutes=10), timedelta(minutes=9))] * 2
+            + [(timedelta(minutes=2), timedelta(minutes=1))] * 2,
+            10,
+        ),
+        # A burst of seconds counts as one minute, not as its seconds.
+        ([(timedelta(seconds=3), timedelta(seconds=2))] * 3, 1),
+        # A job that began before the hour counts the hour only.
+        ([(timedelta(minutes=70), timedelta(minutes=30))], 60),
+    ],
+)
+def test_throughput_is_the_pace_since_the_first_of_the_hours_jobs_began(
+    db: Database,
+    client_id: int,
+    times: list[tuple[timedelta, timedelta]],
+    minutes: float,
+) -> None:
+    other = add_client(db, parse_intake(example("athlete")))
+    requests = [
+        (client_id, "nutrition"),
+        (client_id, "workout"),
+        (other, "nutrition"),
+        (other, "performance"),
+    ]
+    jobs.enqueue(db, requests[: len(times)])
+    finished_at_times(db, times)
+
+    stats = jobs.stats(db)
+
+    assert stats.finished_last_hour == len(times)
+    # The database's clock moves on between writing and reading.
+    assert stats.per_minute == pytest.approx(len(times) / minutes, rel=0.01)
+
+
 def test_cleanup_removes_old_finished_jobs_but_never_packets(
     db: Database, client_id: int
 ) -> None:

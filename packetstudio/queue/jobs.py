@@ -169,7 +169,13 @@ class JobRecord:
 
 @dataclass(frozen=True)
 class QueueStats:
-    """Counts per state and the last hour's throughput."""
+    """Counts per state and the last hour's throughput.
+
+    ``per_minute`` is the packets made in the last hour divided by the
+    minutes from the first of them starting until now (at least one minute),
+    so that it shows a batch's pace while it runs rather than spreading a
+    burst over the whole hour.
+    """
 
     counts: dict[JobStatus, int]
     finished_last_hour: int
@@ -815,10 +821,12 @@ def stats(db: Database) -> QueueStats:
     durations = [
         (end - start).total_seconds() for start, end in finished if start and end
     ]
+    began = min((start or end for start, end in finished), default=at)
+    minutes = max(1.0, (at - max(began, hour_ago)).total_seconds() / 60)
     return QueueStats(
         counts=counts,
         finished_last_hour=len(finished),
-        per_minute=len(finished) / 60,
+        per_minute=len(finished) / minutes,
         mean_duration_s=sum(durations) / len(durations) if durations else None,
         oldest_waiting_since=oldest,
     )

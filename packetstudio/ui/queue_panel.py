@@ -140,6 +140,10 @@ class QueuePanel(QWidget):
         self.stats: QueueStats | None = None
         self.counts_label = QLabel("Queue:")
         self.counts_label.setObjectName("queue_counts")
+        self.counts_label.setToolTip(
+            "Jobs by state. The pace, per minute, counts the packets made in"
+            " the last hour since the first of them began."
+        )
         self.model = JobTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("job_table")
