@@ -349,7 +349,8 @@ def test_threads_sharing_one_process_each_get_their_own_handout() -> None:
 
     def render_for(name: str) -> None:
         packet_type, content, source, branding, _, day = arguments()
-        handout = shared(packet_type, content, source, branding, name, day)  # type: ignore[arg-type]
+        named = (packet_type, content, source, branding, name, day)
+        handout = shared(*named)  # type: ignore[arg-type]
         made[name] = PdfReader(io.BytesIO(handout.pdf)).pages[0].extract_text()
 
     try:

@@ -154,6 +154,11 @@ class WorkerStats:
     retried: int = 0
     lost: int = 0
 
+    @property
+    def ended(self) -> int:
+        """How many jobs have ended, whatever their status."""
+        return self.ready + self.failed + self.retried + self.lost
+
     def count(self, status: JobStatus) -> None:
         if status is JobStatus.READY:
             self.ready += 1
@@ -191,13 +196,9 @@ class Worker:
         self.stats = WorkerStats()
         self._process = process
         self._stop = threading.Event()
-        # Notified when a job ends or the worker stops, so that threads
-        # waiting for more work look again at once; ``_ended`` counts the
-        # jobs ended, so a thread that looked at the queue can tell whether
-        # one ended before it started waiting.
+        # Guards the stats; notified when a job ends or the worker stops, so
+        # that threads waiting for more work look again at once.
         self._changed = threading.Condition()
-        self._ended = 0
-        self._stats_lock = threading.Lock()
         self._keeper = LeaseKeeper(db, config)
 
     def stop(self) -> None:
@@ -259,10 +260,8 @@ class Worker:
                 self._stop.wait(self.idle_s)
                 continue
             if outcome is not None:
-                with self._stats_lock:
-                    self.stats.count(outcome[1])
                 with self._changed:
-                    self._ended += 1
+                    self.stats.count(outcome[1])
                     self._changed.notify_all()
                 continue
             if until_empty and not self._wait_for_more():
@@ -273,7 +272,7 @@ class Worker:
     def _wait_for_more(self) -> bool:
         """Wait until a job may be due; False once no job is queued or running."""
         with self._changed:
-            ended = self._ended
+            ended = self.stats.ended
         count, next_due = jobs.pending(self.db)
         if count == 0:
             return False
@@ -283,6 +282,6 @@ class Worker:
             wait = min(self.idle_s, max(0.01, until_due))
         with self._changed:
             # A job that ended while the queue was read would notify no one.
-            if not self._stop.is_set() and self._ended == ended:
+            if not self._stop.is_set() and self.stats.ended == ended:
                 self._changed.wait(wait)  # or until another thread ends a job
         return True
